@@ -1,0 +1,33 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <stdexcept>
+#include <vector>
+
+#include "stratum/core/Parallel.h"
+
+using namespace stratum::core;
+
+TEST(Parallel, VisitsEveryIndexOnce) {
+    std::vector<std::atomic<int>> hits(1000);
+    parallelFor(0, hits.size(), [&](std::size_t i) { hits[i]++; }, 4);
+    for (auto& h : hits) EXPECT_EQ(h.load(), 1);
+}
+
+TEST(Parallel, EmptyRangeDoesNothing) {
+    int calls = 0;
+    parallelFor(5, 5, [&](std::size_t) { ++calls; });
+    EXPECT_EQ(calls, 0);
+}
+
+TEST(Parallel, RethrowsFirstExceptionAndStops) {
+    std::atomic<int> calls{0};
+    EXPECT_THROW(parallelFor(0, 100000,
+                             [&](std::size_t i) {
+                                 ++calls;
+                                 if (i == 10) throw std::runtime_error("boom");
+                             },
+                             2),
+                 std::runtime_error);
+    EXPECT_LT(calls.load(), 100000);
+}
