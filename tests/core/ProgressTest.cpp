@@ -53,3 +53,14 @@ TEST(Progress, CounterCountsFromManyThreads) {
     EXPECT_DOUBLE_EQ(sink.lastFraction(), 1.0);
     EXPECT_EQ(sink.lastMessage(), "decoding");
 }
+
+TEST(Progress, CounterBuiltFromATemporarySubTask) {
+    RecordingProgressSink sink;
+    Task task(&sink, CancelToken{});
+    ProgressCounter counter(task.sub(0.5, 1.0), 10);  // the sub-task is a temporary
+    for (int i = 0; i < 10; ++i) counter.advance();
+    EXPECT_DOUBLE_EQ(sink.lastFraction(), 1.0);
+    ProgressCounter half(task.sub(0.0, 0.5), 4);
+    half.advance(2);
+    EXPECT_DOUBLE_EQ(sink.lastFraction(), 0.25);
+}

@@ -73,7 +73,7 @@ public:
     void advance(std::size_t n = 1);
 
 private:
-    const Task& task_;
+    Task task_;  // a copy: cheap, and safe when built from a temporary such as task.sub(a, b)
     std::size_t total_;
     std::string message_;
     std::atomic<std::size_t> done_{0};
