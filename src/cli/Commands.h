@@ -27,6 +27,15 @@ int runInfo(std::span<const std::string> args, const CommandContext& context);
 std::string infoUsage();
 int runConvert(std::span<const std::string> args, const CommandContext& context);
 std::string convertUsage();
+#ifdef STRATUM_HAVE_PROCESSING
+// processing commands
+#endif
+#ifdef STRATUM_HAVE_AI
+// ai commands
+#endif
+#ifdef STRATUM_HAVE_MESH
+// mesh commands
+#endif
 
 // The main usage ("usage: stratum <command> ..." and the command list).
 std::string mainUsage();

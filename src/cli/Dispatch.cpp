@@ -17,10 +17,19 @@ constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitCancelled = 130;  // 128 + SIGINT, as shells report it
 
-constexpr std::array<Command, 2> kCommands{{
+constexpr Command kCommands[] = {
     {"info", "describe a DICOM file, folder or DICOMDIR, or an image file", runInfo, infoUsage},
     {"convert", "convert between DICOM, NIfTI, NRRD, MetaImage and 2D images", runConvert, convertUsage},
-}};
+#ifdef STRATUM_HAVE_PROCESSING
+    // processing commands
+#endif
+#ifdef STRATUM_HAVE_AI
+    // ai commands
+#endif
+#ifdef STRATUM_HAVE_MESH
+    // mesh commands
+#endif
+};
 
 // Error messages are printed on one line whatever the library put in them.
 std::string oneLine(std::string text) {
@@ -74,7 +83,7 @@ std::string mainUsage() {
         "Commands:\n";
     for (const Command& c : kCommands) {
         std::string name(c.name);
-        name.resize(10, ' ');
+        name.resize(std::max<std::size_t>(name.size() + 2, 20), ' ');
         text += "  " + name + std::string(c.summary) + "\n";
     }
     text +=
