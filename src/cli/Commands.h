@@ -29,12 +29,28 @@ int runConvert(std::span<const std::string> args, const CommandContext& context)
 std::string convertUsage();
 #ifdef STRATUM_HAVE_PROCESSING
 // processing commands
+int runPreprocess(std::span<const std::string> args, const CommandContext& context);
+std::string preprocessUsage();
 #endif
 #ifdef STRATUM_HAVE_AI
 // ai commands
+int runClassify(std::span<const std::string> args, const CommandContext& context);
+std::string classifyUsage();
+int runEvaluate(std::span<const std::string> args, const CommandContext& context);
+std::string evaluateUsage();
+int runTrainClassifier(std::span<const std::string> args, const CommandContext& context);
+std::string trainClassifierUsage();
 #endif
 #ifdef STRATUM_HAVE_MESH
 // mesh commands
+int runMesh(std::span<const std::string> args, const CommandContext& context);
+std::string meshUsage();
+int runDrr(std::span<const std::string> args, const CommandContext& context);
+std::string drrUsage();
+int runHull(std::span<const std::string> args, const CommandContext& context);
+std::string hullUsage();
+int runPipeline(std::span<const std::string> args, const CommandContext& context);
+std::string pipelineUsage();
 #endif
 
 // The main usage ("usage: stratum <command> ..." and the command list).

@@ -22,12 +22,23 @@ constexpr Command kCommands[] = {
     {"convert", "convert between DICOM, NIfTI, NRRD, MetaImage and 2D images", runConvert, convertUsage},
 #ifdef STRATUM_HAVE_PROCESSING
     // processing commands
+    {"preprocess", "apply a chain of filters (median, morphology, CLAHE, normalisation, resampling...)",
+     runPreprocess, preprocessUsage},
 #endif
 #ifdef STRATUM_HAVE_AI
     // ai commands
+    {"classify", "classify 2D images with a model package; Grad-CAM heatmaps", runClassify, classifyUsage},
+    {"evaluate", "evaluate a classifier on a labelled folder: metrics, ROC, calibration", runEvaluate,
+     evaluateUsage},
+    {"train-classifier", "train an image classifier on a folder per class; write a model package",
+     runTrainClassifier, trainClassifierUsage},
 #endif
 #ifdef STRATUM_HAVE_MESH
     // mesh commands
+    {"mesh", "surfaces (STL, OBJ, PLY, VTP, glTF) from a label map, volume or X-ray", runMesh, meshUsage},
+    {"drr", "digitally reconstructed radiograph of a CT at a gantry angle", runDrr, drrUsage},
+    {"hull", "visual hull (shape from silhouette) of calibrated views", runHull, hullUsage},
+    {"pipeline", "load, preprocess, segment, mesh and export with a JSON summary", runPipeline, pipelineUsage},
 #endif
 };
 
