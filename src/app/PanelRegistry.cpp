@@ -8,6 +8,9 @@
 #ifdef STRATUM_HAVE_PROCESSING
 #include "stratum/app/panels/ProcessingPanel.h"
 #endif
+#ifdef STRATUM_HAVE_MESH
+#include "stratum/app/view3d/View3DRegistration.h"
+#endif
 
 namespace stratum::app {
 
@@ -26,8 +29,10 @@ void registerDefaultPanels(PanelRegistry& registry) {
     registry.add({"processing", "Processing", Qt::RightDockWidgetArea,
                   [](const AppContext& c) { return new ProcessingPanel(c); }});
 #endif
-    // Components built in add their panels here (e.g. the AI panels, issue 8), and
-    // a 3D view with registry.setView3D (issue 9).
+#ifdef STRATUM_HAVE_MESH
+    registerView3D(registry);  // the 3D view and its panels (issue 9)
+#endif
+    // Components built in add their panels here (e.g. the AI panels, issue 8).
 }
 
 }  // namespace stratum::app

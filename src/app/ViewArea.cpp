@@ -462,6 +462,7 @@ std::vector<MeasurementGraphic> ViewArea::measurementGraphics(ViewOrientation o,
         for (const Measurement* m :
              workspace_->measurements().onPlane(series->key, s.plane(o), stack.sliceSpacing() / 2))
             out.push_back(measurementGraphic(m->kind, m->points, viewLabel(*m), stack, offset));
+    if (provider3D_) provider3D_->sliceGraphics(stack, s.plane(o), offset, out);
     if (draft_.active() && draft_.view() == o)
         out.push_back(measurementGraphic(draft_.kind(), draft_.points(), draft_.liveText(), stack,
                                          offset, true));

@@ -1,9 +1,12 @@
 // stratum-workstation [PATH] [--layout one-up|1x3|2x2] [--timing] [--exit-after-first-image]
+//                     [--mesh FILE] [--screenshot FILE.png]
 // Opens PATH (a DICOM folder, DICOMDIR or file, or a NIfTI/NRRD/MetaImage/PNG/JPEG file).
 #include <unistd.h>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QImage>
+#include <QSaveFile>
 #include <QTimer>
 #include <cstdio>
 #include <fstream>
@@ -14,8 +17,12 @@
 #include "stratum/app/MainWindow.h"
 #include "stratum/app/PanelRegistry.h"
 #include "stratum/app/StudyLoader.h"
+#include "stratum/app/TaskRunner.h"
 #include "stratum/app/ViewArea.h"
 #include "stratum/app/Workspace.h"
+#ifdef STRATUM_HAVE_MESH
+#include "stratum/app/view3d/View3DPanel.h"
+#endif
 #include "stratum/app/vtk/VtkOpenGLWidget.h"
 
 namespace {
@@ -63,7 +70,17 @@ int main(int argc, char** argv) {
         "timing", "Print when the first image is on screen (ms since the process started).");
     QCommandLineOption exitAfter("exit-after-first-image",
                                  "Quit once the first image is on screen (for timing).");
-    parser.addOptions({layout, timing, exitAfter});
+    QCommandLineOption screenshot(
+        "screenshot",
+        "Once PATH is loaded and the views are drawn, save a picture of the window to FILE "
+        "(PNG, written atomically) and quit; exit status 1 if that fails.",
+        "file");
+    QCommandLineOption mesh(
+        "mesh",
+        "Once PATH is shown, open this surface (STL/OBJ/PLY/VTP/glTF, patient coordinates) "
+        "in the 3D view.",
+        "file");
+    parser.addOptions({layout, timing, exitAfter, screenshot, mesh});
     parser.process(app);
 
     int rc = 0;
@@ -104,6 +121,61 @@ int main(int argc, char** argv) {
             }
             if (parser.isSet(exitAfter)) QTimer::singleShot(0, &window, &QWidget::close);
         });
+        if (parser.isSet(mesh)) {
+#ifdef STRATUM_HAVE_MESH
+            auto* panel = window.findChild<stratum::app::View3DPanel*>();
+            if (!panel) {
+                std::fprintf(stderr, "error: --mesh: the 3D view panel is missing\n");
+                return 2;
+            }
+            auto opened = std::make_shared<bool>(false);
+            const QString file = parser.value(mesh);
+            QObject::connect(window.views(), &stratum::app::ViewArea::seriesShown, panel,
+                             [panel, opened, file](int) {
+                                 if (*opened) return;
+                                 *opened = true;
+                                 panel->openMeshFile(file);
+                             });
+#else
+            std::fprintf(stderr, "error: --mesh: this build has no 3D view (no mesh library)\n");
+            return 2;
+#endif
+        }
+        if (parser.isSet(screenshot)) {
+            // Poll until the study is shown and no loading or background task runs, then
+            // grab the window (QWidget::grab renders the GL views too).
+            auto* poll = new QTimer(&window);
+            auto* waited = new QElapsedTimer;
+            waited->start();
+            const QString file = parser.value(screenshot);
+            QObject::connect(poll, &QTimer::timeout, &window, [&, poll, waited, file] {
+                const bool ready = window.isVisible() && window.workspace()->currentId() != 0 &&
+                                   window.views()->shownSeries() ==
+                                       window.workspace()->currentId() &&
+                                   !window.loader()->busy() && !window.tasks()->busy();
+                const bool late = waited->elapsed() > 120000;
+                if (!ready && !late) return;
+                poll->stop();
+                delete waited;
+                bool ok = false;
+                if (ready) {
+                    window.views()->grabViews();  // draws the views now
+                    const QImage shot = window.grab().toImage();
+                    QSaveFile out(file);
+                    ok = out.open(QIODevice::WriteOnly) && shot.save(&out, "PNG") && out.commit();
+                    if (ok)
+                        std::printf("saved %s (%dx%d)\n", qPrintable(file), shot.width(),
+                                    shot.height());
+                    else
+                        std::fprintf(stderr, "error: cannot write %s\n", qPrintable(file));
+                } else {
+                    std::fprintf(stderr, "error: nothing was shown within 120 s, no screenshot\n");
+                }
+                if (!ok) rc = 1;
+                QApplication::exit(ok ? 0 : 1);
+            });
+            poll->start(250);
+        }
         const QStringList paths = parser.positionalArguments();
         bool shown = false;
         const auto show = [&] {
@@ -125,7 +197,8 @@ int main(int argc, char** argv) {
             QObject::connect(window.loader(), &stratum::app::StudyLoader::idle, &window, show);
             QTimer::singleShot(1500, &window, show);
         }
-        rc = QApplication::exec();
+        const int execRc = QApplication::exec();
+        if (rc == 0) rc = execRc;
     }  // the window and its GL widgets go before the QApplication
     return rc;
 }

@@ -3,6 +3,11 @@
 // The 2x2 layout reserves its fourth viewport for it; a provider fills that
 // viewport's renderer. Without a provider the viewport shows a short message.
 #include <QString>
+#include <vector>
+
+#include "stratum/app/model/MeasurementGraphic.h"
+#include "stratum/app/model/SlicePlane.h"
+#include "stratum/app/model/SliceStack.h"
 
 class vtkRenderer;
 
@@ -22,6 +27,12 @@ public:
     // Mouse and keyboard in the 3D viewport go to VTK's interactor (its
     // vtkRenderWindowInteractor and interactor style) when true.
     virtual bool wantsInteraction() const { return true; }
+    // What the 2D view showing `plane` (of `stack`) should draw for the 3D scene, e.g.
+    // the 3D annotations lying on that slice; `labelOffset`: label distance in mm.
+    virtual void sliceGraphics(const SliceStack& stack, const SlicePlane& plane,
+                               double labelOffset, std::vector<MeasurementGraphic>& out) const {
+        (void)stack, (void)plane, (void)labelOffset, (void)out;
+    }
 };
 
 }  // namespace stratum::app

@@ -68,6 +68,7 @@ public:
     void cancelMeasurement();
 
     void setView3DProvider(std::unique_ptr<View3DProvider> provider);
+    View3DProvider* view3DProvider() const noexcept { return provider3D_.get(); }
 
     const SliceViewport& viewport(ViewOrientation o) const { return *views_[index(o)]; }
     // Where a patient position appears in the widget (logical pixels), for view o.
