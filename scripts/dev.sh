@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Stratum developer entry point.
-#   scripts/dev.sh demo   install packages, build (release), report on the bundled default study
+#   scripts/dev.sh demo   install packages, build (release), run the main job on the bundled
+#                         default study: report, classify its X-ray with Grad-CAM, mesh its
+#                         head MRI, then open it in the workstation (a screenshot without a display)
 #   scripts/dev.sh test   install packages, build (release), run the whole test suite
 #   scripts/dev.sh deps   install packages only
 #   scripts/dev.sh build  install packages and build
@@ -40,8 +42,34 @@ case "${1:-}" in
     build) install_deps; build ;;
     demo)
         install_deps; build
-        echo "==> the bundled default study: build/$preset/demo"
-        "build/$preset/bin/stratum" info "build/$preset/demo"
+        bin="build/$preset/bin"
+        demo="build/$preset/demo"
+        out="build/$preset/demo-output"
+        rm -rf "$out"
+        mkdir -p "$out"
+        echo "==> the bundled default study: $demo"
+        "$bin/stratum" info "$demo"
+        if [ -x "$bin/stratum" ] && "$bin/stratum" classify --help >/dev/null 2>&1; then
+            echo "==> classify the chest X-ray (models/chest-xray-pneumonia), Grad-CAM to $out/chest-xray-gradcam.png"
+            "$bin/stratum" classify --model models/chest-xray-pneumonia \
+                "$demo/chest-xray/IM-0001.dcm" --gradcam "$out/chest-xray-gradcam.png"
+        fi
+        if "$bin/stratum" pipeline --help >/dev/null 2>&1; then
+            echo "==> surface model of the head MRI (Otsu threshold, largest piece, 80% fewer triangles) to $out/head-mesh"
+            "$bin/stratum" pipeline "$demo/colin27-t1" "$out/head-mesh" --largest --decimate 0.8 --format stl,glb
+        fi
+        mesh_args=()
+        for f in "$out"/head-mesh/*.stl; do [ -f "$f" ] && mesh_args=(--mesh "$f"); done
+        if [ -x "$bin/stratum-workstation" ]; then
+            if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+                echo "==> opening the study in the workstation"
+                "$bin/stratum-workstation" "$demo" "${mesh_args[@]}"
+            else
+                echo "==> no display: the workstation on the study, as a picture: $out/workstation.png"
+                xvfb-run -a -s "-screen 0 1600x1000x24" \
+                    "$bin/stratum-workstation" "$demo" --layout 2x2 "${mesh_args[@]}" --screenshot "$out/workstation.png"
+            fi
+        fi
         ;;
     test)
         install_deps; build
