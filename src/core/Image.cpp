@@ -1,5 +1,9 @@
 #include "stratum/core/Image.h"
 
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -35,8 +39,18 @@ Image::Image(PixelType type, int components, const Geometry& geometry, Init init
         throw InvalidArgument("an image has 1 or 3 components, not " + std::to_string(components));
     geometry_.validate();
     const std::size_t bytes = byteSize();
-    const std::size_t rounded = (bytes + 63) / 64 * 64;
-    void* p = std::aligned_alloc(64, rounded);
+    // Large buffers (volumes) are 2 MiB aligned and asked for transparent huge pages: on
+    // virtual machines a 4 KiB page fault is expensive, and a fresh 256^3 int16 output
+    // would take 8,192 of them (measured: they cost a median filter more than its
+    // arithmetic). Small images stay 64-byte aligned.
+    constexpr std::size_t kHuge = std::size_t{2} << 20;
+    const bool large = bytes >= 4 * kHuge;
+    const std::size_t align = large ? kHuge : 64;
+    const std::size_t rounded = (bytes + align - 1) / align * align;
+    void* p = std::aligned_alloc(align, rounded);
+#ifdef __linux__
+    if (p && large) ::madvise(p, rounded, MADV_HUGEPAGE);  // a hint: failure is harmless
+#endif
     if (!p) {
         std::ostringstream s;
         s << "out of memory allocating " << bytes / (1024.0 * 1024.0) << " MiB for an image";

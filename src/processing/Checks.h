@@ -21,6 +21,15 @@ void requireRepresentable(double value, core::PixelType type, const char* operat
                           const char* what);
 
 // A new image with the same geometry and metadata, uninitialised pixels.
+// Scratch for n values of T, allocated as image buffers are (2 MiB aligned with huge pages
+// when large: fresh 4 KiB pages are expensive on virtual machines). The Image owns it.
+template <class T>
+core::Image scratchBuffer(std::size_t n) {
+    core::Geometry g;
+    g.size = {n, 1, 1};
+    return core::Image(core::pixelTypeOf<T>(), 1, g, core::Image::Init::Uninitialized);
+}
+
 core::Image sameGrid(const core::Image& image, core::PixelType type);
 
 // Rounds to nearest and clamps to T's range (plain cast for float).

@@ -43,10 +43,15 @@ void networkMedian(const T* in, T* out, const Dims& d, const Radius& r, const co
     const int rowCount = (2 * r[1] + 1) * (2 * r[2] + 1);
     const std::size_t rows = d.ny * d.nz;
     const std::size_t stride = d.nx + 2 * static_cast<std::size_t>(r[0]) + kSlack;
-    std::unique_ptr<T[]> padded(new T[stride * rows]);
+    // The padded copy as an Image: its buffer is allocated like a volume's (huge pages).
+    core::Geometry paddedGrid;
+    paddedGrid.size = {stride, d.ny, d.nz};
+    core::Image paddedImage(core::pixelTypeOf<T>(), 1, paddedGrid,
+                            core::Image::Init::Uninitialized);
+    T* const padded = paddedImage.data<T>();
     detail::parallelRanges(rows, task, [&](std::size_t b, std::size_t e) {
         for (std::size_t row = b; row < e; ++row)
-            padRow(in + row * d.nx, d.nx, r[0], padded.get() + row * stride);
+            padRow(in + row * d.nx, d.nx, r[0], padded + row * stride);
     });
     const Chunks chunks = detail::chunksFor(rows, 16);
     core::ProgressCounter progress(task, chunks.count);
@@ -61,7 +66,7 @@ void networkMedian(const T* in, T* out, const Dims& d, const Radius& r, const co
             for (int dz = -r[2]; dz <= r[2]; ++dz)
                 for (int dy = -r[1]; dy <= r[1]; ++dy, ++k)
                     pointers[k] =
-                        padded.get() +
+                        padded +
                         (clampIndex(z + dz, d.nz) * d.ny + clampIndex(y + dy, d.ny)) * stride;
             fn(pointers.data(), rowCount, r[0], d.nx, result.data());
             std::memcpy(out + row * d.nx, result.data(), d.nx * sizeof(T));

@@ -194,8 +194,8 @@ template <class T>
 void boxFilter(const T* in, T* out, const Dims& d, const Radius& r, bool isMin,
                const core::Task& task) {
     const auto reduce = detail::simdKernels().reduce<T>();
-    std::unique_ptr<T[]> tmpBuffer(new T[d.nx * d.ny * d.nz]);
-    T* tmp = tmpBuffer.get();
+    core::Image tmpBuffer = detail::scratchBuffer<T>(d.nx * d.ny * d.nz);
+    T* tmp = tmpBuffer.data<T>();
     const std::size_t rows = d.ny * d.nz;
     // x pass: in -> out
     {
@@ -288,25 +288,30 @@ core::Image openOrClose(const core::Image& image, const StructuringElement& se, 
         const T* in = image.data<T>();
         T* o = out.data<T>();
         if (!separable(se)) {
-            std::unique_ptr<T[]> first(new T[p.nx * p.ny * p.nz]);
-            chordFilter(in, d, first.get(), p, Offset{-r[0], -r[1], -r[2]}, se, opening,
+            core::Image firstBuffer = detail::scratchBuffer<T>(p.nx * p.ny * p.nz);
+            T* first = firstBuffer.data<T>();
+            chordFilter(in, d, first, p, Offset{-r[0], -r[1], -r[2]}, se, opening,
                         task.sub(0.0, 0.5));
-            chordFilter(first.get(), p, o, d, Offset{r[0], r[1], r[2]}, se, !opening,
+            chordFilter(first, p, o, d, Offset{r[0], r[1], r[2]}, se, !opening,
                         task.sub(0.5, 1.0));
             return;
         }
-        std::vector<T> padded(p.nx * p.ny * p.nz, neutral<T>(opening));
+        const std::size_t paddedCount = p.nx * p.ny * p.nz;
+        core::Image paddedBuffer = detail::scratchBuffer<T>(paddedCount);
+        T* const padded = paddedBuffer.data<T>();
+        std::fill(padded, padded + paddedCount, neutral<T>(opening));
         for (std::size_t z = 0; z < d.nz; ++z)
             for (std::size_t y = 0; y < d.ny; ++y)
-                std::memcpy(padded.data() + ((z + r[2]) * p.ny + y + r[1]) * p.nx + r[0],
+                std::memcpy(padded + ((z + r[2]) * p.ny + y + r[1]) * p.nx + r[0],
                             in + (z * d.ny + y) * d.nx, d.nx * sizeof(T));
-        std::unique_ptr<T[]> first(new T[padded.size()]);
-        flatFilter(padded.data(), first.get(), p, se, opening, task.sub(0.0, 0.5));
-        flatFilter(first.get(), padded.data(), p, se, !opening, task.sub(0.5, 1.0));
+        core::Image firstBuffer = detail::scratchBuffer<T>(paddedCount);
+        T* const first = firstBuffer.data<T>();
+        flatFilter(padded, first, p, se, opening, task.sub(0.0, 0.5));
+        flatFilter(first, padded, p, se, !opening, task.sub(0.5, 1.0));
         for (std::size_t z = 0; z < d.nz; ++z)
             for (std::size_t y = 0; y < d.ny; ++y)
                 std::memcpy(o + (z * d.ny + y) * d.nx,
-                            padded.data() + ((z + r[2]) * p.ny + y + r[1]) * p.nx + r[0],
+                            padded + ((z + r[2]) * p.ny + y + r[1]) * p.nx + r[0],
                             d.nx * sizeof(T));
     });
     task.progress(1.0);

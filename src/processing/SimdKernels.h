@@ -25,7 +25,7 @@ using ReduceFn = void (*)(T* out, const T* const* rows, int rowCount, std::size_
                           bool isMin);
 
 struct SimdKernels {
-    const char* name;  // "avx2" or "generic"
+    const char* name;  // "avx512", "avx2" or "generic"
     MedianRowFn<std::uint8_t> medianU8;
     MedianRowFn<std::int16_t> medianI16;
     MedianRowFn<std::uint16_t> medianU16;
@@ -101,9 +101,11 @@ inline ReduceFn<float> SimdKernels::reduce<float>() const {
 constexpr int kMaxNetworkWindow = 125;
 constexpr int kMaxNetworkPairs = 6000;
 
-// The kernels for this CPU (AVX2 when available; STRATUM_SIMD=generic forces the other).
+// The kernels for this CPU: AVX-512 BW, else AVX2, else generic. STRATUM_SIMD=avx2 or
+// generic caps the choice (for comparisons).
 const SimdKernels& simdKernels();
 
+const SimdKernels& avx512Kernels();   // SimdKernelsAvx512.cpp (x86-64 only)
 const SimdKernels& avx2Kernels();     // SimdKernelsAvx2.cpp (x86-64 only)
 const SimdKernels& genericKernels();  // SimdKernelsGeneric.cpp
 

@@ -110,13 +110,15 @@ TEST(Median, MatchesItkOnAChestXray) {
 }
 
 TEST(Median, BothKernelBuildsMatchNthElement) {
-    // The AVX2 and the baseline builds of the selection network, called directly on
+    // The AVX-512, AVX2 and baseline builds of the selection network, called directly on
     // rows, against std::nth_element, for every window size up to the network's limit.
     std::mt19937 rng(11);
     std::uniform_int_distribution<int> value(-300, 300);
     std::vector<const processing::detail::SimdKernels*> builds{
         &processing::detail::genericKernels()};
     if (__builtin_cpu_supports("avx2")) builds.push_back(&processing::detail::avx2Kernels());
+    if (__builtin_cpu_supports("avx512bw"))
+        builds.push_back(&processing::detail::avx512Kernels());
     for (const processing::detail::SimdKernels* kernels : builds) {
         for (int rowCount : {1, 3, 5, 9, 15, 25}) {
             for (int rx = 0; rx <= 4; ++rx) {
