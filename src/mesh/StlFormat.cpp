@@ -118,12 +118,7 @@ MeshFileContent readStl(const std::filesystem::path& file) {
     vtkNew<vtkSTLReader> reader;
     reader->SetFileName(file.string().c_str());
     reader->MergingOn();
-    VtkTaskObserver observer(reader, {}, "STL reader");
-    try {
-        observer.update();
-    } catch (const core::Error& e) {
-        throw core::FormatError(file.string(), e.what());
-    }
+    VtkTaskObserver(reader, {}, "STL reader").read(file.string());
     SurfaceMesh mesh = meshFromPolyData(reader->GetOutput());
     if (mesh.empty()) throw core::FormatError(file.string(), "no triangles");
     content.meshes.push_back(std::move(mesh));

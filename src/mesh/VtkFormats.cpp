@@ -113,12 +113,7 @@ MeshFileContent readPly(const std::filesystem::path& file) {
     }
     vtkNew<vtkPLYReader> reader;
     reader->SetFileName(file.string().c_str());
-    VtkTaskObserver observer(reader, {}, "PLY reader");
-    try {
-        observer.update();
-    } catch (const core::Error& e) {
-        throw core::FormatError(file.string(), e.what());
-    }
+    VtkTaskObserver(reader, {}, "PLY reader").read(file.string());
     SurfaceMesh mesh = meshFromPolyData(reader->GetOutput());
     if (mesh.empty()) throw core::FormatError(file.string(), "no triangles");
     content.meshes.push_back(std::move(mesh));
@@ -209,12 +204,7 @@ void writeVtp(std::span<const SurfaceMesh> meshes, const std::filesystem::path& 
 MeshFileContent readVtp(const std::filesystem::path& file) {
     vtkNew<vtkXMLPolyDataReader> reader;
     reader->SetFileName(file.string().c_str());
-    VtkTaskObserver observer(reader, {}, "VTP reader");
-    try {
-        observer.update();
-    } catch (const core::Error& e) {
-        throw core::FormatError(file.string(), e.what());
-    }
+    VtkTaskObserver(reader, {}, "VTP reader").read(file.string());
     vtkPolyData* poly = reader->GetOutput();
     if (!poly || poly->GetNumberOfPolys() == 0)
         throw core::FormatError(file.string(), "no polygons");

@@ -72,6 +72,16 @@ void VtkTaskObserver::update() {
         throw core::Error(what_ + ": " + message);
 }
 
+void VtkTaskObserver::read(const std::string& path) {
+    try {
+        update();
+    } catch (const core::Cancelled&) {
+        throw;
+    } catch (const core::Error& e) {
+        throw core::FormatError(path, e.what());
+    }
+}
+
 void VtkTaskObserver::write(const std::string& path) {
     task_.checkCancel();
     auto* writer = vtkWriter::SafeDownCast(algorithm_);

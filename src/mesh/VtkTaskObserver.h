@@ -24,6 +24,8 @@ public:
     void update();
     // Same for a writer: Write() instead of Update(); errors as core::IoError naming `path`.
     void write(const std::string& path);
+    // Same for a reader of `path`: VTK's errors become core::FormatError naming it.
+    void read(const std::string& path);
     // VTK's first error message, if any.
     std::string error() const;
 

@@ -741,6 +741,12 @@ void View3D::sliceGraphics(const SliceStack& stack, const SlicePlane& plane, dou
 // ---- images -----------------------------------------------------------------------------
 
 void View3D::populate(vtkRenderer* target, std::vector<vtkSmartPointer<vtkProp>>& keep) const {
+    double bg[3], bg2[3];
+    renderer_->GetBackground(bg);
+    renderer_->GetBackground2(bg2);
+    target->SetBackground(bg);
+    target->SetBackground2(bg2);
+    target->SetGradientBackground(renderer_->GetGradientBackground());
     for (const auto& [id, p] : models_) {
         const Model3D* m = scene_->model(id);
         if (!m || !m->display.visible) continue;
@@ -815,12 +821,6 @@ void checkImageSize(int width, int height) {
 QImage View3D::renderImage(int width, int height) {
     checkImageSize(width, height);
     OffscreenWindow off(width, height);
-    double bg[3], bg2[3];
-    renderer_->GetBackground(bg);
-    renderer_->GetBackground2(bg2);
-    off.renderer()->SetBackground(bg);
-    off.renderer()->SetBackground2(bg2);
-    off.renderer()->SetGradientBackground(renderer_->GetGradientBackground());
     std::vector<vtkSmartPointer<vtkProp>> keep;
     populate(off.renderer(), keep);
     off.renderer()->GetActiveCamera()->DeepCopy(renderer_->GetActiveCamera());
@@ -840,12 +840,6 @@ std::vector<std::filesystem::path> View3D::writeTurntable(const std::filesystem:
     std::vector<std::filesystem::path> files;
     {
         OffscreenWindow off(width, height);
-        double bg[3], bg2[3];
-        renderer_->GetBackground(bg);
-        renderer_->GetBackground2(bg2);
-        off.renderer()->SetBackground(bg);
-        off.renderer()->SetBackground2(bg2);
-        off.renderer()->SetGradientBackground(renderer_->GetGradientBackground());
         std::vector<vtkSmartPointer<vtkProp>> keep;
         populate(off.renderer(), keep);
         const CameraPose start = cameraPose();

@@ -136,7 +136,8 @@ private:
     void onWindowRender(vtkObject*, unsigned long, void*);
     double markerRadius() const;
     bool useGpuMapper();
-    // Props for another renderer (off-screen images): copies sharing the data.
+    // Background and props for another renderer (off-screen images): copies sharing the
+    // data.
     void populate(vtkRenderer* target, std::vector<vtkSmartPointer<vtkProp>>& keep) const;
 
     Workspace* workspace_ = nullptr;
