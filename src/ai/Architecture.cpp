@@ -41,13 +41,31 @@ std::string ArchitectureSpec::gradCamTarget() const {
     return "stage" + std::to_string(blocks.size());
 }
 
+bool ArchitectureSpec::isSegmentation() const {
+    for (const std::string& n : builtInSegmentationArchitectures())
+        if (n == name) return true;
+    return false;
+}
+
 void ArchitectureSpec::validate() const {
-    bool known = false;
+    bool known = isSegmentation();
     for (const std::string& n : builtInArchitectures()) known = known || n == name;
     if (!known) {
         std::string list;
         for (const std::string& n : builtInArchitectures()) list += (list.empty() ? "" : ", ") + n;
+        for (const std::string& n : builtInSegmentationArchitectures()) list += ", " + n;
         throw core::InvalidArgument("unknown architecture '" + name + "' (built in: " + list + ")");
+    }
+    if (isSegmentation()) {
+        if (inChannels < 1 || inChannels > 16) throw core::InvalidArgument("architecture in_channels must be 1..16");
+        if (numClasses < 2 || numClasses > 65536)
+            throw core::InvalidArgument("architecture num_classes must be 2..65536 (background included)");
+        if (width < 1 || width > 512) throw core::InvalidArgument("architecture width must be 1..512");
+        if (dimensions != 2 && dimensions != 3) throw core::InvalidArgument("architecture dimensions must be 2 or 3");
+        if (depth < 2 || depth > 6) throw core::InvalidArgument("architecture depth must be 2..6");
+        if (norm != "instance" && norm != "batch")
+            throw core::InvalidArgument("architecture norm must be 'instance' or 'batch'");
+        return;
     }
     if (inChannels < 1 || inChannels > 16) throw core::InvalidArgument("architecture in_channels must be 1..16");
     if (numClasses < 1 || numClasses > 10000) throw core::InvalidArgument("architecture num_classes must be 1..10000");
@@ -61,6 +79,10 @@ void ArchitectureSpec::validate() const {
 }
 
 std::string ArchitectureSpec::describe() const {
+    if (isSegmentation())
+        return name + " " + std::to_string(dimensions) + "D (depth " + std::to_string(depth) + ", width " +
+               std::to_string(width) + ", " + norm + " norm, " + std::to_string(inChannels) + " -> " +
+               std::to_string(numClasses) + ")";
     std::string b;
     for (const int n : blocks) b += (b.empty() ? "" : ",") + std::to_string(n);
     std::string text = name + " (blocks " + b + ", width " + std::to_string(width);
@@ -69,5 +91,7 @@ std::string ArchitectureSpec::describe() const {
 }
 
 std::vector<std::string> builtInArchitectures() { return {"resnet", "densenet", "simplecnn"}; }
+
+std::vector<std::string> builtInSegmentationArchitectures() { return {"unet", "attention-unet"}; }
 
 }  // namespace stratum::ai

@@ -18,8 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace F = torch::nn::functional;
 
-constexpr const char* kManifestFile = "manifest.json";
-
 void prepareForInference(detail::Backend& backend) {
     if (auto net = backend.net()) {
         net->eval();
@@ -105,14 +103,8 @@ Classifier::~Classifier() = default;
 
 Classifier Classifier::load(const fs::path& packageDir, const LoadOptions& options) {
     ensureThreads();
-    std::error_code ec;
-    if (!fs::exists(packageDir, ec)) throw core::IoError(packageDir.string(), "model package does not exist");
-    if (!fs::is_directory(packageDir, ec))
-        throw core::IoError(packageDir.string(), "a model package is a folder (with manifest.json and the weights)");
-    const fs::path manifestPath = packageDir / kManifestFile;
-    if (!fs::exists(manifestPath, ec))
-        throw core::IoError(manifestPath.string(), "does not exist: not a model package");
-    ModelManifest manifest = ModelManifest::readFile(manifestPath);
+    const fs::path manifestPath = packageDir / detail::kManifestFile;
+    ModelManifest manifest = detail::readPackageManifest(packageDir);
     if (manifest.task != ModelTask::Classification)
         throw core::InvalidArgument(packageDir.string() + ": '" + manifest.name + "' is a " +
                                     modelTaskName(manifest.task) + " model, not a classifier");
@@ -120,14 +112,7 @@ Classifier Classifier::load(const fs::path& packageDir, const LoadOptions& optio
         throw core::FormatError(manifestPath.string(), "classifiers take 2D images (input.dimensions must be 2)");
     const Device device = resolveDevice(options.device);
 
-    const fs::path weightsPath = packageDir / manifest.weights.file;
-    if (!fs::exists(weightsPath, ec))
-        throw core::IoError(weightsPath.string(), "does not exist (the weights named by " + manifestPath.string() + ")");
-    const std::string actual = sha256File(weightsPath);
-    if (actual != manifest.weights.sha256)
-        throw core::FormatError(weightsPath.string(), "SHA-256 mismatch: " + manifestPath.string() + " expects " +
-                                                          manifest.weights.sha256 + ", the file has " + actual +
-                                                          " (corrupt or replaced weights)");
+    const fs::path weightsPath = detail::verifiedWeightsFile(packageDir, manifest);
 
     auto impl = std::make_unique<Impl>();
     if (manifest.weights.format == WeightsFormat::BuiltIn) {
@@ -326,31 +311,7 @@ void Classifier::randomizeParameters(std::uint64_t seed) {
 void Classifier::save(const fs::path& packageDir, const std::vector<std::pair<std::string, std::string>>& extraFiles) {
     auto net = impl_->backend->net();
     if (!net) throw core::InvalidArgument("only built-in architectures can be saved as packages");
-    ModelManifest& m = impl_->manifest;
-    core::AtomicDirectory dir(packageDir);
-    const fs::path weights = dir.tempPath() / m.weights.file;
-    detail::writeBuiltInWeights(weights, *net, m.weights.dtype);
-    ModelManifest written = m;
-    written.weights.sha256 = sha256File(weights);
-    written.validate();
-    auto writeText = [&](const std::string& name, const std::string& text) {
-        if (name.empty() || name.find('/') != std::string::npos || name == kManifestFile || name == m.weights.file)
-            throw core::InvalidArgument("package file name '" + name + "' is not allowed");
-        std::ofstream out(dir.tempPath() / name, std::ios::binary | std::ios::trunc);
-        if (!out) throw core::IoError((packageDir / name).string(), "cannot open for writing");
-        out << text;
-        out.close();
-        if (!out) throw core::IoError((packageDir / name).string(), "write error (disk full?)");
-    };
-    for (const auto& [name, text] : extraFiles) writeText(name, text);
-    {
-        std::ofstream out(dir.tempPath() / kManifestFile, std::ios::binary | std::ios::trunc);
-        out << written.toJson();
-        out.close();
-        if (!out) throw core::IoError((packageDir / kManifestFile).string(), "write error (disk full?)");
-    }
-    dir.commit();
-    m = written;
+    impl_->manifest = detail::writeBuiltInPackage(packageDir, impl_->manifest, *net, extraFiles);
     impl_->package = packageDir;
 }
 

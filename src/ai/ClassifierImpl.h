@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "Networks.h"
+#include "Package.h"  // weights files and package folders
 #include "stratum/ai/Classifier.h"
 
 namespace stratum::ai::detail {
@@ -34,11 +35,6 @@ std::unique_ptr<Backend> makeBuiltInBackend(std::shared_ptr<ClassifierNet> net);
 // Throws core::FormatError naming `file`.
 std::unique_ptr<Backend> loadScriptBackend(const std::filesystem::path& file, const ModelManifest& manifest);
 
-// Built-in weights files: a torch.save-compatible dict name -> tensor (parameters
-// and buffers), floating tensors stored as `dtype` ("float16" or "float32").
-void writeBuiltInWeights(const std::filesystem::path& file, ClassifierNet& net, const std::string& dtype);
-// Throws core::FormatError naming `file` when it is corrupt or does not fit `net`.
-void readBuiltInWeights(const std::filesystem::path& file, ClassifierNet& net, const std::string& describeNet);
 
 torch::Device toTorch(const Device& device);
 // A c10::Error's message without LibTorch's backtrace.

@@ -150,10 +150,14 @@ constexpr std::array<std::pair<const char*, ModelTask>, 2> kTasks{
     {{"classification", ModelTask::Classification}, {"segmentation", ModelTask::Segmentation}}};
 constexpr std::array<std::pair<const char*, ResizePolicy>, 2> kResize{
     {{"stretch", ResizePolicy::Stretch}, {"letterbox", ResizePolicy::Letterbox}}};
-constexpr std::array<std::pair<const char*, IntensityMethod>, 3> kIntensity{
+constexpr std::array<std::pair<const char*, IntensityMethod>, 4> kIntensity{
     {{"percentile", IntensityMethod::Percentile},
      {"range", IntensityMethod::Range},
-     {"zscore", IntensityMethod::ZScore}}};
+     {"zscore", IntensityMethod::ZScore},
+     {"none", IntensityMethod::None}}};
+
+// Methods that use low and high.
+bool hasRange(IntensityMethod m) { return m == IntensityMethod::Percentile || m == IntensityMethod::Range; }
 constexpr std::array<std::pair<const char*, WeightsFormat>, 2> kWeights{
     {{"stratum-builtin", WeightsFormat::BuiltIn}, {"torchscript", WeightsFormat::TorchScript}}};
 
@@ -191,6 +195,12 @@ Json architectureJson(const ArchitectureSpec& a) {
     j["in_channels"] = a.inChannels;
     j["num_classes"] = a.numClasses;
     j["width"] = a.width;
+    if (a.isSegmentation()) {
+        j["dimensions"] = a.dimensions;
+        j["depth"] = a.depth;
+        j["norm"] = a.norm;
+        return j;
+    }
     j["blocks"] = intArray(a.blocks);
     if (a.name == "densenet") j["growth_rate"] = a.growthRate;
     j["dropout"] = a.dropout;
@@ -203,6 +213,13 @@ ArchitectureSpec readArchitecture(const Reader& r, const Json& j, const std::str
     a.inChannels = r.integer(j, prefix, "in_channels");
     a.numClasses = r.integer(j, prefix, "num_classes");
     a.width = r.integer(j, prefix, "width");
+    if (a.isSegmentation()) {
+        a.blocks.clear();
+        a.dimensions = r.integer(j, prefix, "dimensions");
+        a.depth = r.integer(j, prefix, "depth");
+        a.norm = r.string(j, prefix, "norm");
+        return a;
+    }
     a.blocks = r.integers(j, prefix, "blocks");
     const int growth = 32;
     a.growthRate = r.integer(j, prefix, "growth_rate", &growth);
@@ -224,6 +241,7 @@ const char* intensityMethodName(IntensityMethod method) {
         case IntensityMethod::Percentile: return "percentile";
         case IntensityMethod::Range: return "range";
         case IntensityMethod::ZScore: return "zscore";
+        case IntensityMethod::None: return "none";
     }
     return "unknown";
 }
@@ -257,7 +275,10 @@ void ModelManifest::validate() const {
     }
     if (positiveLabel < -1 || positiveLabel >= static_cast<int>(labels.size()))
         bad("positive_label", "is not one of the labels");
-    if (input.channels != 1 && input.channels != 3) bad("input.channels", "must be 1 or 3");
+    if (task == ModelTask::Classification && input.channels != 1 && input.channels != 3)
+        bad("input.channels", "must be 1 or 3");
+    if (task == ModelTask::Segmentation && (input.channels < 1 || input.channels > 16))
+        bad("input.channels", "must be 1..16");
     if (input.dimensions != 2 && input.dimensions != 3) bad("input.dimensions", "must be 2 or 3");
     if (static_cast<int>(input.size.size()) != input.dimensions)
         bad("input.size", "must have " + std::to_string(input.dimensions) + " values (x, y" +
@@ -270,7 +291,9 @@ void ModelManifest::validate() const {
         if (!(s > 0.0)) bad("input.spacing", "must be positive");
     if (preprocessing.medianRadius < 0 || preprocessing.medianRadius > 5)
         bad("preprocessing.median_radius", "must be between 0 and 5");
-    if (preprocessing.intensity != IntensityMethod::ZScore) {
+    if (task == ModelTask::Classification && preprocessing.intensity == IntensityMethod::None)
+        bad("preprocessing.intensity", "'none' is for segmentation models only");
+    if (hasRange(preprocessing.intensity)) {
         if (!(preprocessing.high > preprocessing.low))
             bad("preprocessing.intensity", "needs high > low");
         if (preprocessing.intensity == IntensityMethod::Percentile &&
@@ -295,6 +318,9 @@ void ModelManifest::validate() const {
         } catch (const core::InvalidArgument& e) {
             bad("weights.architecture", std::string("is invalid: ") + e.what());
         }
+        if (task == ModelTask::Classification && weights.architecture.isSegmentation())
+            bad("weights.architecture.name", "'" + weights.architecture.name +
+                                                 "' is a segmentation network, not a classifier");
         if (weights.architecture.inChannels != input.channels)
             bad("weights.architecture.in_channels", "differs from input.channels");
         if (task == ModelTask::Classification &&
@@ -344,7 +370,7 @@ std::string ModelManifest::toJson() const {
     pre["median_radius"] = preprocessing.medianRadius;
     Json intensity = Json::object();
     intensity["method"] = intensityMethodName(preprocessing.intensity);
-    if (preprocessing.intensity != IntensityMethod::ZScore) {
+    if (hasRange(preprocessing.intensity)) {
         intensity["low"] = preprocessing.low;
         intensity["high"] = preprocessing.high;
     }
@@ -443,7 +469,7 @@ ModelManifest ModelManifest::fromJson(std::string_view text, const std::string& 
     const Json& intensity = r.object(pre, "preprocessing", "intensity");
     m.preprocessing.intensity = parseEnum(r, "preprocessing.intensity.method",
                                           r.string(intensity, "preprocessing.intensity", "method"), kIntensity);
-    if (m.preprocessing.intensity != IntensityMethod::ZScore) {
+    if (hasRange(m.preprocessing.intensity)) {
         m.preprocessing.low = r.number(intensity, "preprocessing.intensity", "low");
         m.preprocessing.high = r.number(intensity, "preprocessing.intensity", "high");
     }

@@ -162,6 +162,8 @@ PreparedImage prepareImage(const core::Image& image, const ModelManifest& m, boo
             x = (x - mean) / (sd > 0.0 ? sd : 1.0);
             break;
         }
+        case IntensityMethod::None:  // segmentation only (ModelManifest::validate)
+            break;
     }
 
     const std::int64_t W = m.input.size[0], H = m.input.size[1];

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "ClassifierImpl.h"  // toTorch, torchMessage
+#include "Package.h"
 #include "UNet.h"
 #include "stratum/core/Error.h"
 
@@ -16,6 +17,8 @@ namespace stratum::ai {
 class Segmenter::Impl {
 public:
     UNetSpec spec;
+    ModelManifest manifest;
+    std::filesystem::path package;
     Device device;
     std::shared_ptr<detail::SegmentationNet> net;
     torch::Device torchDevice() const { return detail::toTorch(device); }
@@ -211,6 +214,62 @@ torch::Tensor sliceWise(const Segmenter::Impl& impl, const torch::Tensor& x,
     return torch::cat(out, 0).permute(at::IntArrayRef(fromSlices[a], 4)).contiguous();
 }
 
+// A manifest describing `spec` with default names, intensity and patch size.
+ModelManifest defaultManifest(const UNetSpec& spec) {
+    static const std::array<std::array<std::uint8_t, 3>, 6> palette{
+        {{230, 25, 75}, {60, 180, 75}, {0, 130, 200}, {255, 225, 25}, {145, 30, 180}, {245, 130, 48}}};
+    ModelManifest m;
+    m.name = spec.architectureName();
+    m.description = spec.describe();
+    m.task = ModelTask::Segmentation;
+    m.labels.push_back({"background", {0, 0, 0}});
+    for (int l = 1; l < spec.numLabels; ++l)
+        m.labels.push_back({"label " + std::to_string(l), palette[static_cast<std::size_t>(l - 1) % palette.size()]});
+    m.input.channels = spec.inChannels;
+    m.input.dimensions = spec.dimensions;
+    m.input.size.assign(static_cast<std::size_t>(spec.dimensions), std::max(64, spec.sizeMultiple()));
+    m.preprocessing.intensity = IntensityMethod::None;
+    m.preprocessing.mean.assign(static_cast<std::size_t>(spec.inChannels), 0.0);
+    m.preprocessing.std.assign(static_cast<std::size_t>(spec.inChannels), 1.0);
+    m.weights.format = WeightsFormat::BuiltIn;
+    m.weights.dtype = "float32";
+    m.weights.architecture = spec.architecture();
+    return m;
+}
+
+// The U-Net a segmentation manifest describes; throws core::InvalidArgument when the
+// manifest is not one segment() can run (checked on top of ModelManifest::validate).
+UNetSpec specOfManifest(const ModelManifest& m) {
+    auto bad = [](const std::string& text) { throw core::InvalidArgument(text); };
+    if (m.task != ModelTask::Segmentation)
+        bad(std::string("field 'task' is '") + modelTaskName(m.task) + "', not 'segmentation'");
+    if (m.weights.format != WeightsFormat::BuiltIn)
+        bad("field 'weights.format': only built-in U-Nets (stratum-builtin) segment for now");
+    if (!m.weights.architecture.isSegmentation())
+        bad("field 'weights.architecture.name' is '" + m.weights.architecture.name +
+            "', not a segmentation network (unet, attention-unet)");
+    UNetSpec spec = UNetSpec::fromArchitecture(m.weights.architecture);
+    spec.validate();
+    if (static_cast<int>(m.labels.size()) != spec.numLabels)
+        bad("field 'labels' lists " + std::to_string(m.labels.size()) + " labels but the network has " +
+            std::to_string(spec.numLabels) + " outputs (weights.architecture.num_classes)");
+    if (m.input.channels != spec.inChannels) bad("field 'input.channels' differs from the network's");
+    if (m.input.dimensions != spec.dimensions)
+        bad("field 'input.dimensions' is " + std::to_string(m.input.dimensions) + " but the network is " +
+            std::to_string(spec.dimensions) + "D");
+    for (const int s : m.input.size)
+        if (s % spec.sizeMultiple() != 0)
+            bad("field 'input.size' (the patch size) must hold multiples of " + std::to_string(spec.sizeMultiple()) +
+                " (2^(depth-1))");
+    if (m.preprocessing.intensity == IntensityMethod::Percentile)
+        bad("field 'preprocessing.intensity.method': segmentation takes none, range or zscore");
+    for (const double v : m.preprocessing.mean)
+        if (v != 0.0) bad("field 'preprocessing.mean' must be 0 for segmentation models");
+    for (const double v : m.preprocessing.std)
+        if (v != 1.0) bad("field 'preprocessing.std' must be 1 for segmentation models");
+    return spec;
+}
+
 }  // namespace
 
 Segmenter::Segmenter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -224,6 +283,7 @@ Segmenter Segmenter::create(const UNetSpec& spec, std::uint64_t seed, const std:
     spec.validate();
     auto impl = std::make_unique<Impl>();
     impl->spec = spec;
+    impl->manifest = defaultManifest(spec);
     impl->device = resolveDevice(device);
     torch::manual_seed(seed);
     impl->net = detail::buildUNet(spec);
@@ -231,6 +291,80 @@ Segmenter Segmenter::create(const UNetSpec& spec, std::uint64_t seed, const std:
     for (torch::Tensor p : impl->net->parameters()) p.set_requires_grad(false);
     impl->net->to(impl->torchDevice());
     return Segmenter(std::move(impl));
+}
+
+Segmenter Segmenter::load(const std::filesystem::path& packageDir, const LoadOptions& options) {
+    ensureThreads();
+    const std::filesystem::path manifestPath = packageDir / detail::kManifestFile;
+    ModelManifest manifest = detail::readPackageManifest(packageDir);
+    if (manifest.task != ModelTask::Segmentation)
+        throw core::InvalidArgument(packageDir.string() + ": '" + manifest.name + "' is a " +
+                                    modelTaskName(manifest.task) + " model, not a segmentation model");
+    UNetSpec spec;
+    try {
+        spec = specOfManifest(manifest);
+    } catch (const core::InvalidArgument& e) {
+        throw core::FormatError(manifestPath.string(), e.what());
+    }
+    const Device device = resolveDevice(options.device);
+    const std::filesystem::path weightsPath = detail::verifiedWeightsFile(packageDir, manifest);
+    auto impl = std::make_unique<Impl>();
+    impl->spec = spec;
+    impl->net = detail::buildUNet(spec);
+    detail::readBuiltInWeights(weightsPath, *impl->net, spec.describe());
+    impl->net->eval();
+    for (torch::Tensor p : impl->net->parameters()) p.set_requires_grad(false);
+    impl->manifest = std::move(manifest);
+    impl->package = packageDir;
+    impl->device = device;
+    try {
+        impl->net->to(impl->torchDevice());
+    } catch (const c10::Error& e) {
+        throw core::Error(packageDir.string() + ": " + detail::torchMessage(e));
+    }
+    return Segmenter(std::move(impl));
+}
+
+const ModelManifest& Segmenter::manifest() const {
+    return impl_->manifest;
+}
+const std::filesystem::path& Segmenter::packagePath() const {
+    return impl_->package;
+}
+
+void Segmenter::setManifest(const ModelManifest& manifest) {
+    ModelManifest m = manifest;
+    m.weights.sha256 = std::string(64, '0');  // computed by save()
+    m.validate();
+    if (specOfManifest(m) != impl_->spec)
+        throw core::InvalidArgument("manifest field 'weights.architecture' (" + m.weights.architecture.describe() +
+                                    ") does not describe this network (" + impl_->spec.describe() + ")");
+    m.weights.sha256 = impl_->manifest.weights.sha256;
+    impl_->manifest = std::move(m);
+}
+
+SegmentOptions Segmenter::defaultOptions() const {
+    const ModelManifest& m = impl_->manifest;
+    SegmentOptions o;
+    switch (m.preprocessing.intensity) {
+        case IntensityMethod::Range:
+            o.intensity = {SegmentationIntensity::Method::Window, m.preprocessing.low, m.preprocessing.high};
+            break;
+        case IntensityMethod::ZScore:
+            o.intensity.method = SegmentationIntensity::Method::ZScore;
+            break;
+        case IntensityMethod::None:
+        case IntensityMethod::Percentile:  // refused by setManifest() and load()
+            break;
+    }
+    if (impl_->spec.dimensions == 3) o.patchSize = {m.input.size[0], m.input.size[1], m.input.size[2]};
+    return o;
+}
+
+void Segmenter::save(const std::filesystem::path& packageDir,
+                     const std::vector<std::pair<std::string, std::string>>& extraFiles) {
+    impl_->manifest = detail::writeBuiltInPackage(packageDir, impl_->manifest, *impl_->net, extraFiles);
+    impl_->package = packageDir;
 }
 
 const UNetSpec& Segmenter::spec() const {

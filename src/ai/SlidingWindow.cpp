@@ -39,6 +39,36 @@ std::string UNetSpec::describe() const {
            " norm, " + std::to_string(inChannels) + " -> " + std::to_string(numLabels) + ")";
 }
 
+ArchitectureSpec UNetSpec::architecture() const {
+    ArchitectureSpec a;
+    a.name = architectureName();
+    a.inChannels = inChannels;
+    a.numClasses = numLabels;
+    a.width = width;
+    a.blocks.clear();
+    a.dimensions = dimensions;
+    a.depth = depth;
+    a.norm = normKindName(norm);
+    return a;
+}
+
+UNetSpec UNetSpec::fromArchitecture(const ArchitectureSpec& a) {
+    if (!a.isSegmentation())
+        throw core::InvalidArgument("architecture '" + a.name +
+                                    "' is not a segmentation network (unet, attention-unet)");
+    if (a.norm != "instance" && a.norm != "batch")
+        throw core::InvalidArgument("U-Net norm must be 'instance' or 'batch', not '" + a.norm + "'");
+    UNetSpec s;
+    s.dimensions = a.dimensions;
+    s.inChannels = a.inChannels;
+    s.numLabels = a.numClasses;
+    s.depth = a.depth;
+    s.width = a.width;
+    s.norm = a.norm == "batch" ? NormKind::Batch : NormKind::Instance;
+    s.attention = a.name == "attention-unet";
+    return s;
+}
+
 std::vector<std::size_t> slidingWindowStarts(std::size_t size, std::size_t patch, double overlap) {
     if (patch == 0) throw core::InvalidArgument("patch size must be at least 1 voxel (got 0)");
     if (!(overlap >= 0.0 && overlap < 1.0))

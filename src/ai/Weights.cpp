@@ -1,4 +1,4 @@
-// Built-in weights files and the built-in backend.
+// Built-in weights files, package folders and the built-in backend.
 #include <torch/csrc/jit/serialization/pickle.h>
 
 #include <fstream>
@@ -6,6 +6,9 @@
 #include <map>
 
 #include "ClassifierImpl.h"
+#include "Package.h"
+#include "stratum/ai/Sha256.h"
+#include "stratum/core/AtomicFile.h"
 #include "stratum/core/Error.h"
 
 namespace stratum::ai::detail {
@@ -36,7 +39,7 @@ std::string shapeText(const torch::IntArrayRef& shape) {
 }
 
 // Parameters then buffers, by their dotted names.
-std::map<std::string, torch::Tensor> stateOf(ClassifierNet& net) {
+std::map<std::string, torch::Tensor> stateOf(torch::nn::Module& net) {
     std::map<std::string, torch::Tensor> state;
     for (const auto& p : net.named_parameters()) state.emplace(p.key(), p.value());
     for (const auto& b : net.named_buffers()) state.emplace(b.key(), b.value());
@@ -67,7 +70,7 @@ bool isOutOfMemory(const c10::Error& e) {
     return text.find("out of memory") != std::string::npos;
 }
 
-void writeBuiltInWeights(const std::filesystem::path& file, ClassifierNet& net, const std::string& dtype) {
+void writeBuiltInWeights(const std::filesystem::path& file, torch::nn::Module& net, const std::string& dtype) {
     const torch::ScalarType storage = dtype == "float16" ? torch::kFloat16 : torch::kFloat32;
     torch::NoGradGuard noGrad;
     c10::Dict<std::string, at::Tensor> dict;
@@ -88,7 +91,7 @@ void writeBuiltInWeights(const std::filesystem::path& file, ClassifierNet& net, 
     if (!out) throw core::IoError(file.string(), "write error (disk full?)");
 }
 
-void readBuiltInWeights(const std::filesystem::path& file, ClassifierNet& net, const std::string& describeNet) {
+void readBuiltInWeights(const std::filesystem::path& file, torch::nn::Module& net, const std::string& describeNet) {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw core::IoError(file.string(), "cannot open for reading");
     const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -127,6 +130,62 @@ void readBuiltInWeights(const std::filesystem::path& file, ClassifierNet& net, c
             throw core::FormatError(file.string(), "'" + name + "' holds NaN or infinite values");
         tensor.copy_(source.to(tensor.scalar_type()));
     }
+}
+
+ModelManifest readPackageManifest(const std::filesystem::path& packageDir) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::exists(packageDir, ec)) throw core::IoError(packageDir.string(), "model package does not exist");
+    if (!fs::is_directory(packageDir, ec))
+        throw core::IoError(packageDir.string(), "a model package is a folder (with manifest.json and the weights)");
+    const fs::path manifestPath = packageDir / kManifestFile;
+    if (!fs::exists(manifestPath, ec))
+        throw core::IoError(manifestPath.string(), "does not exist: not a model package");
+    return ModelManifest::readFile(manifestPath);
+}
+
+std::filesystem::path verifiedWeightsFile(const std::filesystem::path& packageDir, const ModelManifest& manifest) {
+    const std::filesystem::path manifestPath = packageDir / kManifestFile;
+    const std::filesystem::path weightsPath = packageDir / manifest.weights.file;
+    std::error_code ec;
+    if (!std::filesystem::exists(weightsPath, ec))
+        throw core::IoError(weightsPath.string(), "does not exist (the weights named by " + manifestPath.string() + ")");
+    const std::string actual = sha256File(weightsPath);
+    if (actual != manifest.weights.sha256)
+        throw core::FormatError(weightsPath.string(), "SHA-256 mismatch: " + manifestPath.string() + " expects " +
+                                                          manifest.weights.sha256 + ", the file has " + actual +
+                                                          " (corrupt or replaced weights)");
+    return weightsPath;
+}
+
+ModelManifest writeBuiltInPackage(const std::filesystem::path& packageDir, const ModelManifest& manifest,
+                                  torch::nn::Module& net,
+                                  const std::vector<std::pair<std::string, std::string>>& extraFiles) {
+    core::AtomicDirectory dir(packageDir);
+    const std::filesystem::path weights = dir.tempPath() / manifest.weights.file;
+    writeBuiltInWeights(weights, net, manifest.weights.dtype);
+    ModelManifest written = manifest;
+    written.weights.sha256 = sha256File(weights);
+    written.validate();
+    auto writeText = [&](const std::string& name, const std::string& text) {
+        if (name.empty() || name.find('/') != std::string::npos || name == kManifestFile ||
+            name == manifest.weights.file)
+            throw core::InvalidArgument("package file name '" + name + "' is not allowed");
+        std::ofstream out(dir.tempPath() / name, std::ios::binary | std::ios::trunc);
+        if (!out) throw core::IoError((packageDir / name).string(), "cannot open for writing");
+        out << text;
+        out.close();
+        if (!out) throw core::IoError((packageDir / name).string(), "write error (disk full?)");
+    };
+    for (const auto& [name, text] : extraFiles) writeText(name, text);
+    {
+        std::ofstream out(dir.tempPath() / kManifestFile, std::ios::binary | std::ios::trunc);
+        out << written.toJson();
+        out.close();
+        if (!out) throw core::IoError((packageDir / kManifestFile).string(), "write error (disk full?)");
+    }
+    dir.commit();
+    return written;
 }
 
 }  // namespace stratum::ai::detail

@@ -95,4 +95,9 @@ int runTrainClassifier(std::span<const std::string> args, const CommandContext& 
 }
 std::string trainClassifierUsage() { return aiUsage("train-classifier"); }
 
+int runSegment(std::span<const std::string> args, const CommandContext& context) {
+    return execAi("segment", args, context);
+}
+std::string segmentUsage() { return aiUsage("segment"); }
+
 }  // namespace stratum::cli

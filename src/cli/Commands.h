@@ -40,6 +40,8 @@ int runEvaluate(std::span<const std::string> args, const CommandContext& context
 std::string evaluateUsage();
 int runTrainClassifier(std::span<const std::string> args, const CommandContext& context);
 std::string trainClassifierUsage();
+int runSegment(std::span<const std::string> args, const CommandContext& context);
+std::string segmentUsage();
 #endif
 #ifdef STRATUM_HAVE_MESH
 // mesh commands

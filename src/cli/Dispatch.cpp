@@ -32,6 +32,8 @@ constexpr Command kCommands[] = {
      evaluateUsage},
     {"train-classifier", "train an image classifier on a folder per class; write a model package",
      runTrainClassifier, trainClassifierUsage},
+    {"segment", "segment a volume with a segmentation model package into a label map", runSegment,
+     segmentUsage},
 #endif
 #ifdef STRATUM_HAVE_MESH
     // mesh commands

@@ -13,6 +13,9 @@ struct ArchitectureSpec {
     //   CheXNet's network).
     // "simplecnn": stages of 3x3 conv + batch norm + ReLU with 2x2 max pooling between
     //   stages (small, for tests and tiny problems).
+    // Segmentation ("unet", "attention-unet"): the U-Nets of Segmenter.h; they use
+    // inChannels, numClasses (labels, background included), width, dimensions, depth
+    // and norm (blocks, growthRate and dropout unused).
     std::string name = "resnet";
     int inChannels = 1;
     int numClasses = 2;
@@ -24,6 +27,12 @@ struct ArchitectureSpec {
     std::vector<int> blocks{2, 2, 2, 2};
     int growthRate = 32;    // densenet only
     double dropout = 0.0;   // before the final linear layer
+    int dimensions = 2;            // U-Nets: 2 or 3
+    int depth = 4;                 // U-Nets: resolution levels (2..6)
+    std::string norm = "instance"; // U-Nets: "instance" or "batch"
+
+    // True for the segmentation networks ("unet", "attention-unet").
+    bool isSegmentation() const;
 
     static ArchitectureSpec resnet18(int inChannels, int numClasses, int width = 64);
     static ArchitectureSpec densenet121(int inChannels, int numClasses, int growthRate = 32,
@@ -41,8 +50,10 @@ struct ArchitectureSpec {
     bool operator==(const ArchitectureSpec&) const = default;
 };
 
-// Names accepted in ArchitectureSpec::name.
+// Classification names accepted in ArchitectureSpec::name.
 std::vector<std::string> builtInArchitectures();
+// Segmentation names accepted in ArchitectureSpec::name.
+std::vector<std::string> builtInSegmentationArchitectures();
 
 // Number of trainable parameters (builds the network once on the CPU).
 std::int64_t parameterCount(const ArchitectureSpec& spec);

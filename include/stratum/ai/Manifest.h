@@ -25,7 +25,7 @@ struct LabelInfo {
 };
 
 struct InputSpec {
-    int channels = 1;    // 1 (grey) or 3 (RGB)
+    int channels = 1;    // classification: 1 (grey) or 3 (RGB); segmentation: 1..16
     int dimensions = 2;  // 2 (images) or 3 (volumes)
     // Model input size in pixels, x then y (then z): classification resizes to it;
     // segmentation uses it as the patch size.
@@ -47,8 +47,10 @@ enum class IntensityMethod {
     Percentile,  // [low, high] percentiles of the image -> [0, 1], clipped
     Range,       // fixed [low, high] values -> [0, 1], clipped
     ZScore,      // (x - image mean) / image standard deviation
+    None,        // values as stored
 };
-const char* intensityMethodName(IntensityMethod method);  // "percentile", "range", "zscore"
+// "percentile", "range", "zscore", "none"
+const char* intensityMethodName(IntensityMethod method);
 
 struct Preprocessing {
     ResizePolicy resize = ResizePolicy::Stretch;

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <span>
 #include <string>
@@ -15,6 +16,7 @@
 
 #include "stratum/ai/Classifier.h"  // ParameterArray
 #include "stratum/ai/Device.h"
+#include "stratum/ai/Manifest.h"
 #include "stratum/core/Image.h"
 #include "stratum/core/Progress.h"
 
@@ -44,6 +46,10 @@ struct UNetSpec {
     std::string describe() const;
     // Size multiple the network needs: 2^(depth-1).
     int sizeMultiple() const { return 1 << (depth - 1); }
+    // The manifest's form (weights.architecture of a model package) and back;
+    // fromArchitecture throws core::InvalidArgument for a non-U-Net name or norm.
+    ArchitectureSpec architecture() const;
+    static UNetSpec fromArchitecture(const ArchitectureSpec& architecture);
     bool operator==(const UNetSpec&) const = default;
 };
 
@@ -112,9 +118,18 @@ struct SegmentTrainOptions {
 
 class Segmenter {
 public:
-    // A built-in U-Net with fresh random weights (seeded).
+    // A built-in U-Net with fresh random weights (seeded). Its manifest() is a default
+    // one (labels "background", "label 1", ...; intensity none; patch 64 per axis;
+    // float32 weights) to edit with setManifest() before save().
     static Segmenter create(const UNetSpec& spec, std::uint64_t seed,
                             const std::string& device = "auto");
+    // Loads a segmentation model package (the classifier's format, task
+    // "segmentation", a built-in U-Net in weights.architecture): checks the manifest,
+    // the weights' SHA-256 and that the weights fit the architecture. Errors:
+    // core::IoError (missing folder, manifest or weights), core::FormatError naming the
+    // file (corrupt, mismatched, unsupported manifest), core::InvalidArgument (not a
+    // segmentation model, bad device).
+    static Segmenter load(const std::filesystem::path& packageDir, const LoadOptions& options = {});
 
     Segmenter();  // empty: only assignment, empty() and destruction are allowed
     bool empty() const noexcept { return impl_ == nullptr; }
@@ -124,6 +139,23 @@ public:
 
     const UNetSpec& spec() const;
     Device device() const;
+    const ModelManifest& manifest() const;
+    // The package folder it was loaded from or saved to (empty for a fresh model).
+    const std::filesystem::path& packagePath() const;
+    // Replaces the manifest (names, label names and colours, patch size, intensity,
+    // texts, dtype). core::InvalidArgument when it is invalid or does not describe this
+    // network (task, architecture, channels, dimensions, number of labels, patch size
+    // not a multiple of sizeMultiple(), an intensity segment() cannot apply).
+    // weights.sha256 is ignored (save() computes it).
+    void setManifest(const ModelManifest& manifest);
+    // Options from the manifest: its intensity normalisation and patch size (3D);
+    // the rest as SegmentOptions{}.
+    SegmentOptions defaultOptions() const;
+    // Writes a package folder: the weights in the manifest's dtype (the network keeps
+    // the rounded values), the manifest with their SHA-256, and `extraFiles` (name ->
+    // content, e.g. a training log). Atomic: the folder must not exist or be empty.
+    void save(const std::filesystem::path& packageDir,
+              const std::vector<std::pair<std::string, std::string>>& extraFiles = {});
 
     // Label map (and probabilities) for `image`: sliding-window inference for 3D
     // networks, slice-wise for 2D networks. Progress per batch; cancel between batches
