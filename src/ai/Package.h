@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "stratum/ai/Classifier.h"  // ParameterArray
 #include "stratum/ai/Manifest.h"
 
 namespace stratum::ai::detail {
@@ -22,6 +23,11 @@ void writeBuiltInWeights(const std::filesystem::path& file, torch::nn::Module& n
 // Throws core::FormatError naming `file` when it is corrupt or does not fit `net`.
 void readBuiltInWeights(const std::filesystem::path& file, torch::nn::Module& net,
                         const std::string& describeNet);
+
+// The parameters and buffers of `net` as float32 arrays (on the CPU), and the reverse:
+// names and shapes must match (core::InvalidArgument naming the parameter otherwise).
+std::vector<ParameterArray> moduleParameters(const torch::nn::Module& net);
+void setModuleParameters(torch::nn::Module& net, const std::vector<ParameterArray>& parameters);
 
 // Reads `packageDir`/manifest.json: core::IoError when the folder or the manifest is
 // missing, core::FormatError naming the manifest when it is invalid.

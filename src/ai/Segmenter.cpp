@@ -587,37 +587,11 @@ std::vector<double> Segmenter::train(std::span<const SegmentationSample> samples
 }
 
 std::vector<ParameterArray> Segmenter::parameters() const {
-    std::vector<ParameterArray> out;
-    auto add = [&](const std::string& name, const torch::Tensor& t) {
-        ParameterArray p;
-        p.name = name;
-        p.shape.assign(t.sizes().begin(), t.sizes().end());
-        const torch::Tensor f = t.detach().to(torch::kCPU, torch::kFloat32).contiguous();
-        p.values.assign(f.data_ptr<float>(), f.data_ptr<float>() + f.numel());
-        out.push_back(std::move(p));
-    };
-    for (const auto& p : impl_->net->named_parameters()) add(p.key(), p.value());
-    for (const auto& b : impl_->net->named_buffers()) add(b.key(), b.value());
-    return out;
+    return detail::moduleParameters(*impl_->net);
 }
 
 void Segmenter::setParameters(const std::vector<ParameterArray>& parameters) {
-    std::map<std::string, torch::Tensor> state;
-    for (const auto& p : impl_->net->named_parameters()) state.emplace(p.key(), p.value());
-    for (const auto& b : impl_->net->named_buffers()) state.emplace(b.key(), b.value());
-    torch::NoGradGuard noGrad;
-    for (const ParameterArray& p : parameters) {
-        const auto it = state.find(p.name);
-        if (it == state.end())
-            throw core::InvalidArgument("the network has no parameter '" + p.name + "'");
-        if (std::vector<std::int64_t>(it->second.sizes().begin(), it->second.sizes().end()) !=
-                p.shape ||
-            static_cast<std::int64_t>(p.values.size()) != it->second.numel())
-            throw core::InvalidArgument("parameter '" + p.name +
-                                        "' has another shape in the network");
-        const torch::Tensor source = torch::tensor(p.values, torch::kFloat32).view(p.shape);
-        it->second.copy_(source.to(it->second.device(), it->second.scalar_type()));
-    }
+    detail::setModuleParameters(*impl_->net, parameters);
 }
 
 }  // namespace stratum::ai

@@ -53,4 +53,15 @@ ParsedArgs parseArgs(std::span<const std::string> args, std::span<const OptionSp
     return parsed;
 }
 
+void requireTwoPositionals(const std::vector<std::string>& positionals, std::string_view command,
+                           std::string_view first, std::string_view second,
+                           const std::string& usage) {
+    const std::string prefix = std::string(command) + ": ";
+    if (positionals.empty())
+        throw UsageError(prefix + "missing " + std::string(first) + " and " + std::string(second), usage);
+    if (positionals.size() == 1) throw UsageError(prefix + "missing " + std::string(second), usage);
+    if (positionals.size() > 2)
+        throw UsageError(prefix + "unexpected argument '" + positionals[2] + "'", usage);
+}
+
 }  // namespace stratum::cli

@@ -39,6 +39,13 @@ private:
     std::map<std::string, std::string> options_;
 };
 
+// Requires exactly two positional arguments, named `first` and `second` in messages
+// (e.g. "IN", "OUT"); otherwise UsageError "<command>: missing IN and OUT", "...: missing
+// OUT" or "...: unexpected argument 'X'".
+void requireTwoPositionals(const std::vector<std::string>& positionals, std::string_view command,
+                           std::string_view first, std::string_view second,
+                           const std::string& usage);
+
 // Throws UsageError (carrying `usage`) for an unknown option, a missing or unexpected
 // value, or an option given twice.
 ParsedArgs parseArgs(std::span<const std::string> args, std::span<const OptionSpec> specs,

@@ -80,11 +80,7 @@ int runConvert(std::span<const std::string> args, const CommandContext& context)
         std::cout << convertUsage();
         return 0;
     }
-    if (parsed.positionals.size() < 2)
-        throw UsageError(parsed.positionals.empty() ? "convert: missing IN and OUT" : "convert: missing OUT",
-                         convertUsage());
-    if (parsed.positionals.size() > 2)
-        throw UsageError("convert: unexpected argument '" + parsed.positionals[2] + "'", convertUsage());
+    requireTwoPositionals(parsed.positionals, "convert", "IN", "OUT", convertUsage());
 
     const jobs::ConvertOptions options = optionsFrom(parsed);
     const jobs::ConvertResult result =

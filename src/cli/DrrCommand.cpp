@@ -53,11 +53,7 @@ int runDrr(std::span<const std::string> args, const CommandContext& context) {
         std::cout << usage;
         return 0;
     }
-    if (parsed.positionals.size() < 2)
-        throw UsageError(
-            parsed.positionals.empty() ? "drr: missing CT and OUT" : "drr: missing OUT", usage);
-    if (parsed.positionals.size() > 2)
-        throw UsageError("drr: unexpected argument '" + parsed.positionals[2] + "'", usage);
+    requireTwoPositionals(parsed.positionals, "drr", "CT", "OUT", usage);
     if (!parsed.has("--angle")) throw UsageError("drr: missing --angle", usage);
 
     jobs::DrrJobOptions o;

@@ -74,11 +74,7 @@ int runMesh(std::span<const std::string> args, const CommandContext& context) {
         std::cout << usage;
         return 0;
     }
-    if (parsed.positionals.size() < 2)
-        throw UsageError(
-            parsed.positionals.empty() ? "mesh: missing IN and OUT" : "mesh: missing OUT", usage);
-    if (parsed.positionals.size() > 2)
-        throw UsageError("mesh: unexpected argument '" + parsed.positionals[2] + "'", usage);
+    requireTwoPositionals(parsed.positionals, "mesh", "IN", "OUT", usage);
     if (parsed.has("--label") && parsed.has("--iso"))
         throw UsageError("mesh: give --label or --iso, not both", usage);
 

@@ -60,12 +60,7 @@ int runPipeline(std::span<const std::string> args, const CommandContext& context
         std::cout << usage;
         return 0;
     }
-    if (parsed.positionals.size() < 2)
-        throw UsageError(parsed.positionals.empty() ? "pipeline: missing IN and OUTDIR"
-                                                    : "pipeline: missing OUTDIR",
-                         usage);
-    if (parsed.positionals.size() > 2)
-        throw UsageError("pipeline: unexpected argument '" + parsed.positionals[2] + "'", usage);
+    requireTwoPositionals(parsed.positionals, "pipeline", "IN", "OUTDIR", usage);
 
     jobs::PipelineOptions o;
     if (parsed.has("--iso")) o.iso = meshcli::number(parsed, "--iso", 0, usage);

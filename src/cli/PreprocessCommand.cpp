@@ -59,12 +59,7 @@ int runPreprocess(std::span<const std::string> args, const CommandContext& conte
             throw UsageError("unknown option '" + arg + "'", shortUsage());
         positionals.push_back(arg);
     }
-    if (positionals.size() < 2)
-        throw UsageError(
-            positionals.empty() ? "preprocess: missing IN and OUT" : "preprocess: missing OUT",
-            shortUsage());
-    if (positionals.size() > 2)
-        throw UsageError("preprocess: unexpected argument '" + positionals[2] + "'", shortUsage());
+    requireTwoPositionals(positionals, "preprocess", "IN", "OUT", shortUsage());
     if (chain.empty()) throw UsageError("preprocess: no operation given", shortUsage());
 
     const jobs::PreprocessResult result =

@@ -45,8 +45,7 @@ int runSegment(std::span<const std::string> args, const CommandContext& context)
     }
     if (!parsed.has("--model"))
         throw UsageError("segment: missing --model PACKAGE", segmentUsage());
-    if (parsed.positionals.size() != 2)
-        throw UsageError("segment: expected IN and OUT", segmentUsage());
+    requireTwoPositionals(parsed.positionals, "segment", "IN", "OUT", segmentUsage());
     jobs::SegmentVolumeOptions options;
     options.model = parsed.value("--model");
     options.input = parsed.positionals[0];

@@ -49,3 +49,19 @@ TEST(Args, MistakesAreUsageErrorsCarryingTheUsage) {
         EXPECT_EQ(e.usage(), "usage text");
     }
 }
+
+TEST(Args, TwoPositionalsNameWhatIsMissingOrExtra) {
+    const auto message = [](std::vector<std::string> positionals) -> std::string {
+        try {
+            requireTwoPositionals(positionals, "drr", "CT", "OUT", "usage text");
+        } catch (const UsageError& e) {
+            EXPECT_EQ(e.usage(), "usage text");
+            return e.what();
+        }
+        return "accepted";
+    };
+    EXPECT_EQ(message({}), "drr: missing CT and OUT");
+    EXPECT_EQ(message({"ct.nii"}), "drr: missing OUT");
+    EXPECT_EQ(message({"ct.nii", "out.png"}), "accepted");
+    EXPECT_EQ(message({"ct.nii", "out.png", "extra"}), "drr: unexpected argument 'extra'");
+}
