@@ -5,8 +5,6 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
-#include <QImage>
-#include <QSaveFile>
 #include <QTimer>
 #include <cstdio>
 #include <fstream>
@@ -14,15 +12,12 @@
 #include <sstream>
 #include <string>
 
+#include "stratum/app/CommandLineActions.h"
 #include "stratum/app/MainWindow.h"
 #include "stratum/app/PanelRegistry.h"
 #include "stratum/app/StudyLoader.h"
-#include "stratum/app/TaskRunner.h"
 #include "stratum/app/ViewArea.h"
 #include "stratum/app/Workspace.h"
-#ifdef STRATUM_HAVE_MESH
-#include "stratum/app/view3d/View3DPanel.h"
-#endif
 #include "stratum/app/vtk/VtkOpenGLWidget.h"
 
 namespace {
@@ -121,61 +116,20 @@ int main(int argc, char** argv) {
             }
             if (parser.isSet(exitAfter)) QTimer::singleShot(0, &window, &QWidget::close);
         });
-        if (parser.isSet(mesh)) {
-#ifdef STRATUM_HAVE_MESH
-            auto* panel = window.findChild<stratum::app::View3DPanel*>();
-            if (!panel) {
-                std::fprintf(stderr, "error: --mesh: the 3D view panel is missing\n");
-                return 2;
-            }
-            auto opened = std::make_shared<bool>(false);
-            const QString file = parser.value(mesh);
-            QObject::connect(window.views(), &stratum::app::ViewArea::seriesShown, panel,
-                             [panel, opened, file](int) {
-                                 if (*opened) return;
-                                 *opened = true;
-                                 panel->openMeshFile(file);
-                             });
-#else
-            std::fprintf(stderr, "error: --mesh: this build has no 3D view (no mesh library)\n");
+        try {
+            if (parser.isSet(mesh)) stratum::app::openMeshWhenShown(window, parser.value(mesh));
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "error: %s\n", e.what());
             return 2;
-#endif
         }
-        if (parser.isSet(screenshot)) {
-            // Poll until the study is shown and no loading or background task runs, then
-            // grab the window (QWidget::grab renders the GL views too).
-            auto* poll = new QTimer(&window);
-            auto* waited = new QElapsedTimer;
-            waited->start();
-            const QString file = parser.value(screenshot);
-            QObject::connect(poll, &QTimer::timeout, &window, [&, poll, waited, file] {
-                const bool ready = window.isVisible() && window.workspace()->currentId() != 0 &&
-                                   window.views()->shownSeries() ==
-                                       window.workspace()->currentId() &&
-                                   !window.loader()->busy() && !window.tasks()->busy();
-                const bool late = waited->elapsed() > 120000;
-                if (!ready && !late) return;
-                poll->stop();
-                delete waited;
-                bool ok = false;
-                if (ready) {
-                    window.views()->grabViews();  // draws the views now
-                    const QImage shot = window.grab().toImage();
-                    QSaveFile out(file);
-                    ok = out.open(QIODevice::WriteOnly) && shot.save(&out, "PNG") && out.commit();
-                    if (ok)
-                        std::printf("saved %s (%dx%d)\n", qPrintable(file), shot.width(),
-                                    shot.height());
-                    else
-                        std::fprintf(stderr, "error: cannot write %s\n", qPrintable(file));
-                } else {
-                    std::fprintf(stderr, "error: nothing was shown within 120 s, no screenshot\n");
-                }
-                if (!ok) rc = 1;
-                QApplication::exit(ok ? 0 : 1);
-            });
-            poll->start(250);
-        }
+        if (parser.isSet(screenshot))
+            stratum::app::saveScreenshotWhenReady(
+                window, parser.value(screenshot), [&rc](bool ok, const QString& message) {
+                    std::fprintf(ok ? stdout : stderr, "%s%s\n", ok ? "" : "error: ",
+                                 qPrintable(message));
+                    if (!ok) rc = 1;
+                    QApplication::exit(ok ? 0 : 1);
+                });
         const QStringList paths = parser.positionalArguments();
         bool shown = false;
         const auto show = [&] {

@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "GuiTestSupport.h"
+#include "stratum/app/CommandLineActions.h"
 #include "stratum/app/model/View3DFile.h"
 #include "stratum/app/view3d/ModelBuilder.h"
 #include "stratum/app/view3d/Scene3D.h"
@@ -367,6 +368,60 @@ TEST_F(View3DGui, VolumeRenderingClippingAndLevelOfDetail) {
     EXPECT_EQ(changes, 2);
     EXPECT_EQ(duringDrag, models[0].lod->triangleCount());
     EXPECT_EQ(s.view->drawnTriangles(), m.mesh->triangleCount());
+}
+
+// `stratum-workstation PATH --mesh FILE --screenshot OUT`: the mesh opens in the 3D view
+// once the series is shown, and the picture is taken when everything has loaded, with
+// the surface drawn in the 3D viewport; an unwritable picture is a failure.
+TEST_F(View3DGui, CommandLineOpensAMeshAndSavesAScreenshotWhenReady) {
+    std::filesystem::create_directories(storage());
+    const auto stl = storage() / "sphere.stl";
+    {
+        Workstation w0;
+        Scene s0 = open3D(w0);
+        ASSERT_TRUE(buildSphere(s0));
+        s0.panel->exportMeshes(QString::fromStdString(stl.string()));
+    }
+    ASSERT_TRUE(std::filesystem::exists(stl));
+
+    Workstation w;
+    w.views().setViewLayout(app::ViewLayout::TwoByTwo);
+    auto* panel = qobject_cast<app::View3DPanel*>(w->dock("view3D")->widget());
+    ASSERT_NE(panel, nullptr);
+    app::openMeshWhenShown(*w, QString::fromStdString(stl.string()));
+    const auto png = storage() / "shot.png";
+    bool done = false, ok = false;
+    QString message;
+    app::saveScreenshotWhenReady(*w, QString::fromStdString(png.string()),
+                                 [&](bool o, const QString& m) {
+                                     done = true;
+                                     ok = o;
+                                     message = m;
+                                 });
+    w.workspace().addSeries(phantom());
+    ASSERT_TRUE(waitFor([&] { return done; }, 60000));
+    ASSERT_TRUE(ok) << message.toStdString();
+    EXPECT_EQ(panel->scene()->models().size(), 1u);
+
+    const QImage shot = QImage(QString::fromStdString(png.string())).convertToFormat(QImage::Format_RGB32);
+    ASSERT_FALSE(shot.isNull());
+    EXPECT_EQ(shot.size(), w->grab().size());
+    // The 3D viewport in window pixels: the lit surface is bright there.
+    const double dpr = w.gl().devicePixelRatioF();
+    const QPoint glOrigin = w.gl().mapTo(&*w, QPoint(0, 0)) * dpr;
+    const QRect view = viewport3D(w, panel->view()).translated(glOrigin);
+    EXPECT_GT(stats(shot, view, 90).bright, 100);
+
+    bool failed = false;
+    app::saveScreenshotWhenReady(*w, "/nonexistent-folder/shot.png", [&](bool o, const QString& m) {
+        failed = !o;
+        message = m;
+        done = true;
+    });
+    done = false;
+    ASSERT_TRUE(waitFor([&] { return done; }, 30000));
+    EXPECT_TRUE(failed);
+    EXPECT_TRUE(message.contains("/nonexistent-folder/shot.png")) << message.toStdString();
 }
 
 }  // namespace
