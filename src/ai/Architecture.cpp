@@ -92,6 +92,6 @@ std::string ArchitectureSpec::describe() const {
 
 std::vector<std::string> builtInArchitectures() { return {"resnet", "densenet", "simplecnn"}; }
 
-std::vector<std::string> builtInSegmentationArchitectures() { return {"unet", "attention-unet"}; }
+std::vector<std::string> builtInSegmentationArchitectures() { return {"unet", "attention-unet", "unet++"}; }
 
 }  // namespace stratum::ai

@@ -212,4 +212,118 @@ SegmentationEvaluation evaluateSegmentation(const core::Image& predicted, const 
     return result;
 }
 
+namespace {
+
+std::vector<double> valuesOf(const core::Image& image, int component) {
+    std::vector<double> out(image.voxelCount());
+    const int c = image.components();
+    core::dispatchPixelType(image.pixelType(), [&](auto tag) {
+        using T = decltype(tag);
+        const T* in = image.data<T>();
+        for (std::size_t i = 0; i < out.size(); ++i)
+            out[i] = static_cast<double>(in[i * static_cast<std::size_t>(c) + component]);
+    });
+    return out;
+}
+
+void checkPair(const core::Image& a, const core::Image& b, const char* what) {
+    if (a.empty() || b.empty())
+        throw core::InvalidArgument(std::string(what) + ": an image is empty");
+    if (a.size() != b.size() || a.components() != b.components())
+        throw core::InvalidArgument(std::string(what) + ": the images differ in size or components");
+}
+
+// Weighted local mean of `v` over the truncated Gaussian window (weights renormalised
+// inside the image), separable.
+std::vector<double> localMean(const std::vector<double>& v, const core::Size3& size,
+                              const std::vector<double>& kernel, int radius) {
+    std::vector<double> data = v;
+    const std::array<std::size_t, 3> stride{1, size[0], size[0] * size[1]};
+    for (int axis = 0; axis < 3; ++axis) {
+        const std::size_t n = size[axis];
+        if (n == 1) continue;
+        const int a1 = (axis + 1) % 3, a2 = (axis + 2) % 3;
+        const std::size_t lines = data.size() / n;
+        core::parallelFor(0, lines, [&](std::size_t line) {
+            const std::size_t base = (line % size[a1]) * stride[a1] + (line / size[a1]) * stride[a2];
+            std::vector<double> in(n);
+            for (std::size_t i = 0; i < n; ++i) in[i] = data[base + i * stride[axis]];
+            for (std::size_t i = 0; i < n; ++i) {
+                double acc = 0.0, w = 0.0;
+                for (int k = -radius; k <= radius; ++k) {
+                    const auto j = static_cast<std::ptrdiff_t>(i) + k;
+                    if (j < 0 || j >= static_cast<std::ptrdiff_t>(n)) continue;
+                    acc += kernel[k + radius] * in[static_cast<std::size_t>(j)];
+                    w += kernel[k + radius];
+                }
+                data[base + i * stride[axis]] = acc / w;
+            }
+        });
+    }
+    return data;
+}
+
+}  // namespace
+
+double meanSquaredError(const core::Image& a, const core::Image& reference) {
+    checkPair(a, reference, "MSE");
+    double sum = 0.0;
+    std::size_t n = 0;
+    for (int c = 0; c < a.components(); ++c) {
+        const std::vector<double> x = valuesOf(a, c), y = valuesOf(reference, c);
+        for (std::size_t i = 0; i < x.size(); ++i) sum += (x[i] - y[i]) * (x[i] - y[i]);
+        n += x.size();
+    }
+    return sum / static_cast<double>(n);
+}
+
+double structuralSimilarity(const core::Image& a, const core::Image& reference,
+                            const SsimOptions& o, const core::Task& task) {
+    checkPair(a, reference, "SSIM");
+    if (!(o.sigma > 0.0) || o.radius < 0)
+        throw core::InvalidArgument("SSIM: the window sigma must be positive and the radius >= 0");
+    const std::vector<double> x = valuesOf(a, 0), y = valuesOf(reference, 0);
+    double range = o.dynamicRange;
+    if (!(range > 0.0)) {
+        const auto [lo, hi] = std::minmax_element(y.begin(), y.end());
+        range = *hi > *lo ? *hi - *lo : 1.0;
+    }
+    const double c1 = (o.k1 * range) * (o.k1 * range), c2 = (o.k2 * range) * (o.k2 * range);
+    std::vector<double> kernel(2 * o.radius + 1);
+    for (int k = -o.radius; k <= o.radius; ++k)
+        kernel[k + o.radius] = std::exp(-0.5 * k * k / (o.sigma * o.sigma));
+    const core::Size3& size = a.size();
+    std::vector<double> xx(x.size()), yy(x.size()), xy(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        xx[i] = x[i] * x[i];
+        yy[i] = y[i] * y[i];
+        xy[i] = x[i] * y[i];
+    }
+    task.progress(0.0, "SSIM");
+    const auto mx = localMean(x, size, kernel, o.radius), my = localMean(y, size, kernel, o.radius);
+    const auto mxx = localMean(xx, size, kernel, o.radius), myy = localMean(yy, size, kernel, o.radius);
+    const auto mxy = localMean(xy, size, kernel, o.radius);
+    double sum = 0.0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const double vx = mxx[i] - mx[i] * mx[i], vy = myy[i] - my[i] * my[i];
+        const double cov = mxy[i] - mx[i] * my[i];
+        sum += ((2.0 * mx[i] * my[i] + c1) * (2.0 * cov + c2)) /
+               ((mx[i] * mx[i] + my[i] * my[i] + c1) * (vx + vy + c2));
+    }
+    task.progress(1.0);
+    return sum / static_cast<double>(x.size());
+}
+
+IntensityComparison compareIntensities(const core::Image& a, const core::Image& reference,
+                                       const core::Task& task) {
+    checkPair(a, reference, "intensity metrics");
+    if (!a.geometry().approxEqual(reference.geometry()))
+        throw core::InvalidArgument(
+            "intensity metrics: the images differ in spacing, origin or direction");
+    IntensityComparison r;
+    r.mse = meanSquaredError(a, reference);
+    r.ssim = structuralSimilarity(a, reference, {}, task);
+    return r;
+}
+
 }  // namespace stratum::ai

@@ -5,62 +5,21 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <random>
 
 #include "ClassifierImpl.h"  // toTorch, torchMessage
 #include "Package.h"
+#include "SegmenterImpl.h"
 #include "UNet.h"
 #include "stratum/core/Error.h"
 
 namespace stratum::ai {
 
-class Segmenter::Impl {
-public:
-    UNetSpec spec;
-    ModelManifest manifest;
-    std::filesystem::path package;
-    Device device;
-    std::shared_ptr<detail::SegmentationNet> net;
-    torch::Device torchDevice() const { return detail::toTorch(device); }
-};
+using detail::checkImage;
+using detail::normalise;
+using detail::sizeText;
+using detail::volumeTensor;
 
 namespace {
-
-// [C, Z, Y, X] float32 on the CPU.
-torch::Tensor volumeTensor(const core::Image& image) {
-    const core::Size3& s = image.size();
-    const int c = image.components();
-    torch::Tensor t =
-        torch::empty({static_cast<std::int64_t>(s[2]), static_cast<std::int64_t>(s[1]),
-                      static_cast<std::int64_t>(s[0]), c},
-                     torch::kFloat32);
-    float* out = t.data_ptr<float>();
-    core::dispatchPixelType(image.pixelType(), [&](auto tag) {
-        using T = decltype(tag);
-        const T* in = image.data<T>();
-        const std::size_t n = image.valueCount();
-        for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(in[i]);
-    });
-    return t.permute({3, 0, 1, 2}).contiguous();
-}
-
-torch::Tensor normalise(torch::Tensor x, const SegmentationIntensity& intensity) {
-    using M = SegmentationIntensity::Method;
-    switch (intensity.method) {
-        case M::None:
-            return x;
-        case M::Window:
-            return ((x - intensity.low) / (intensity.high - intensity.low)).clamp(0.0, 1.0);
-        case M::ZScore: {
-            const torch::Tensor flat = x.flatten(1).to(torch::kFloat64);
-            const torch::Tensor mean = flat.mean(1);
-            const torch::Tensor sd = flat.std(1, false).clamp_min(1e-8);
-            return ((x - mean.to(torch::kFloat32).view({-1, 1, 1, 1})) /
-                    sd.to(torch::kFloat32).view({-1, 1, 1, 1}));
-        }
-    }
-    return x;
-}
 
 core::Image floatImage(const torch::Tensor& zyx, const core::Geometry& geometry) {
     core::Image image(core::PixelType::Float32, 1, geometry, core::Image::Init::Uninitialized);
@@ -69,23 +28,16 @@ core::Image floatImage(const torch::Tensor& zyx, const core::Geometry& geometry)
     return image;
 }
 
-std::string sizeText(const core::Size3& s) {
-    return std::to_string(s[0]) + "x" + std::to_string(s[1]) + "x" + std::to_string(s[2]);
-}
-
-void checkImage(const core::Image& image, const UNetSpec& spec) {
-    if (image.empty()) throw core::InvalidArgument("segmentation: the image is empty");
-    if (image.components() != spec.inChannels)
-        throw core::InvalidArgument("segmentation: the image has " +
-                                    std::to_string(image.components()) +
-                                    " channel(s) but the network (" + spec.describe() + ") takes " +
-                                    std::to_string(spec.inChannels));
-}
-
 void checkOptions(const SegmentOptions& o, const UNetSpec& spec) {
-    if (o.batchSize < 1)
-        throw core::InvalidArgument("segmentation: batch size must be at least 1, not " +
-                                    std::to_string(o.batchSize));
+    if (o.batchSize < 0)
+        throw core::InvalidArgument(
+            "segmentation: batch size must be at least 1 (or 0 = automatic), not " +
+            std::to_string(o.batchSize));
+    if (o.targetSpacing)
+        for (int a = 0; a < (spec.dimensions == 3 ? 3 : 2); ++a)
+            if (!((*o.targetSpacing)[a] > 0.0) || !std::isfinite((*o.targetSpacing)[a]))
+                throw core::InvalidArgument("segmentation: target spacing must be positive, not " +
+                                            std::to_string((*o.targetSpacing)[a]) + " mm");
     if (!(o.overlap >= 0.0 && o.overlap < 1.0))
         throw core::InvalidArgument("segmentation: patch overlap must be in [0, 1), not " +
                                     std::to_string(o.overlap));
@@ -123,10 +75,37 @@ torch::Tensor predict(detail::SegmentationNet& net, const torch::Tensor& x, bool
     return p / static_cast<double>(1 << spatial);
 }
 
+// The batch size for `items` network calls of patch `patch` (o.batchSize, or the
+// automatic choice for 0).
+int batchSizeFor(const Segmenter::Impl& impl, const SegmentOptions& o,
+                 const std::array<int, 3>& patch, std::size_t items) {
+    if (o.batchSize > 0) return o.batchSize;
+    UNetSpec estimate = impl.spec;
+    if (impl.script) estimate.width = 32;  // unknown network: assume a generous one
+    const std::size_t budget =
+        o.memoryBudgetBytes ? o.memoryBudgetBytes : defaultMemoryBudget(impl.device);
+    return automaticBatchSize(estimatedBatchItemBytes(estimate, patch, !impl.device.isCuda()),
+                              budget, items);
+}
+
+// Runs `count` items in batches with the out-of-memory fallback of runBatches; a move
+// to the CPU moves the network for good (impl.device tells).
+BatchRun runNetworkBatches(const Segmenter::Impl& impl, std::size_t count, int batchSize,
+                           const std::function<void(std::size_t, std::size_t)>& run,
+                           const core::Task& task) {
+    std::function<void()> toCpu;
+    if (impl.device.isCuda())
+        toCpu = [&impl] {
+            impl.net->to(torch::kCPU);
+            impl.device = Device::cpu();
+        };
+    return runBatches(count, batchSize, run, toCpu, task);
+}
+
 // [L, Z, Y, X] probabilities by sliding windows over x [C, Z, Y, X].
 torch::Tensor slidingWindow(const Segmenter::Impl& impl, const torch::Tensor& x,
                             const core::Size3& size, const SegmentOptions& o,
-                            const core::Task& task) {
+                            const core::Task& task, BatchRun& report) {
     const std::array<int, 3>& patch = o.patchSize;
     std::array<std::int64_t, 3> padded{};  // x y z
     for (int a = 0; a < 3; ++a)
@@ -150,12 +129,8 @@ torch::Tensor slidingWindow(const Segmenter::Impl& impl, const torch::Tensor& x,
         torch::from_blob(w.data(), {patch[2], patch[1], patch[0]}, torch::kFloat32).clone();
     const std::int64_t labels = impl.spec.numLabels;
     torch::Tensor acc = torch::zeros({labels, padded[2], padded[1], padded[0]}, torch::kFloat32);
-    const std::size_t batches = (positions.size() + o.batchSize - 1) / o.batchSize;
-    for (std::size_t b = 0; b < batches; ++b) {
-        task.progress(static_cast<double>(b) / static_cast<double>(batches),
-                      "segmenting: batch " + std::to_string(b + 1) + "/" + std::to_string(batches));
-        const std::size_t first = b * o.batchSize,
-                          last = std::min(positions.size(), first + o.batchSize);
+    auto run = [&](std::size_t first, std::size_t n) {
+        const std::size_t last = first + n;
         std::vector<torch::Tensor> patches;
         for (std::size_t i = first; i < last; ++i) {
             const auto& p = positions[i];
@@ -166,15 +141,17 @@ torch::Tensor slidingWindow(const Segmenter::Impl& impl, const torch::Tensor& x,
         const torch::Tensor probs =
             predict(*impl.net, torch::stack(patches).to(impl.torchDevice()), o.mirror)
                 .to(torch::kCPU);
+        // In place, no allocation: nothing half-added when the batch fails before.
         for (std::size_t i = first; i < last; ++i) {
             const auto& p = positions[i];
             acc.slice(1, p[2], p[2] + patch[2])
                 .slice(2, p[1], p[1] + patch[1])
                 .slice(3, p[0], p[0] + patch[0])
-                .add_(probs[static_cast<std::int64_t>(i - first)] * weights);
+                .addcmul_(probs[static_cast<std::int64_t>(i - first)], weights);
         }
-    }
-    task.progress(1.0);
+    };
+    report = runNetworkBatches(impl, positions.size(),
+                               batchSizeFor(impl, o, patch, positions.size()), run, task);
     std::vector<float> sum = accumulatedWeights(size, patch, o.overlap, o.gaussian);
     const torch::Tensor denominator =
         torch::from_blob(sum.data(),
@@ -189,7 +166,7 @@ torch::Tensor slidingWindow(const Segmenter::Impl& impl, const torch::Tensor& x,
 
 // [L, Z, Y, X] probabilities of a 2D network run on every slice perpendicular to the axis.
 torch::Tensor sliceWise(const Segmenter::Impl& impl, const torch::Tensor& x,
-                        const SegmentOptions& o, const core::Task& task) {
+                        const SegmentOptions& o, const core::Task& task, BatchRun& report) {
     // x is [C, Z, Y, X]; slices [S, C, H, W].
     static const std::int64_t toSlices[3][4] = {{3, 0, 1, 2}, {2, 0, 1, 3}, {1, 0, 2, 3}};
     static const std::int64_t fromSlices[3][4] = {{1, 2, 3, 0}, {1, 2, 0, 3}, {1, 0, 2, 3}};
@@ -199,35 +176,77 @@ torch::Tensor sliceWise(const Segmenter::Impl& impl, const torch::Tensor& x,
     const std::int64_t m = impl.spec.sizeMultiple();
     const std::int64_t ph = (h + m - 1) / m * m, pw = (wd + m - 1) / m * m;
     std::vector<torch::Tensor> out;
-    const std::int64_t batch = o.batchSize;
-    const std::int64_t batches = (count + batch - 1) / batch;
-    for (std::int64_t b = 0; b < batches; ++b) {
-        task.progress(static_cast<double>(b) / static_cast<double>(batches),
-                      "segmenting: batch " + std::to_string(b + 1) + "/" + std::to_string(batches));
-        const torch::Tensor s = torch::constant_pad_nd(
-            slices.slice(0, b * batch, std::min(count, (b + 1) * batch)), {0, pw - wd, 0, ph - h});
+    auto run = [&](std::size_t first, std::size_t n) {
+        const auto f = static_cast<std::int64_t>(first), e = static_cast<std::int64_t>(first + n);
+        const torch::Tensor s =
+            torch::constant_pad_nd(slices.slice(0, f, e), {0, pw - wd, 0, ph - h});
         const torch::Tensor probs =
             predict(*impl.net, s.contiguous().to(impl.torchDevice()), o.mirror).to(torch::kCPU);
         out.push_back(probs.slice(2, 0, h).slice(3, 0, wd));
-    }
-    task.progress(1.0);
+    };
+    const std::array<int, 3> item{static_cast<int>(pw), static_cast<int>(ph), 1};
+    report =
+        runNetworkBatches(impl, static_cast<std::size_t>(count),
+                          batchSizeFor(impl, o, item, static_cast<std::size_t>(count)), run, task);
     return torch::cat(out, 0).permute(at::IntArrayRef(fromSlices[a], 4)).contiguous();
+}
+
+// The grid (x y z voxels) the network runs on: the input's, or the same physical
+// extent at the target spacing (n' = round(n * spacing / target), at least 1); 2D
+// networks keep the slice axis.
+core::Size3 inferenceGrid(const core::Geometry& g, const SegmentOptions& o, const UNetSpec& spec) {
+    core::Size3 grid = g.size;
+    if (!o.targetSpacing) return grid;
+    std::array<int, 3> axes{0, 1, 2};  // image axis of each target spacing value
+    if (spec.dimensions == 2) {
+        int k = 0;
+        for (int a = 0; a < 3; ++a)
+            if (a != o.sliceAxis) axes[k++] = a;
+        axes[2] = -1;
+    }
+    for (int i = 0; i < 3; ++i) {
+        const int a = axes[i];
+        if (a < 0) continue;
+        const double n =
+            std::round(static_cast<double>(g.size[a]) * g.spacing[a] / (*o.targetSpacing)[i]);
+        grid[a] = static_cast<std::size_t>(std::max(1.0, n));
+    }
+    return grid;
+}
+
+// [C, Z, Y, X] resampled trilinearly to `size` (x y z) over the same extent (voxel
+// centres at (i + 0.5) * n / n' - 0.5 of the source grid, edges clamped).
+torch::Tensor resampled(const torch::Tensor& x, const core::Size3& size) {
+    namespace F = torch::nn::functional;
+    const std::vector<std::int64_t> zyx{static_cast<std::int64_t>(size[2]),
+                                        static_cast<std::int64_t>(size[1]),
+                                        static_cast<std::int64_t>(size[0])};
+    return F::interpolate(
+               x.unsqueeze(0),
+               F::InterpolateFuncOptions().size(zyx).mode(torch::kTrilinear).align_corners(false))
+        .squeeze(0);
 }
 
 // A manifest describing `spec` with default names, intensity and patch size.
 ModelManifest defaultManifest(const UNetSpec& spec) {
-    static const std::array<std::array<std::uint8_t, 3>, 6> palette{
-        {{230, 25, 75}, {60, 180, 75}, {0, 130, 200}, {255, 225, 25}, {145, 30, 180}, {245, 130, 48}}};
+    static const std::array<std::array<std::uint8_t, 3>, 6> palette{{{230, 25, 75},
+                                                                     {60, 180, 75},
+                                                                     {0, 130, 200},
+                                                                     {255, 225, 25},
+                                                                     {145, 30, 180},
+                                                                     {245, 130, 48}}};
     ModelManifest m;
     m.name = spec.architectureName();
     m.description = spec.describe();
     m.task = ModelTask::Segmentation;
     m.labels.push_back({"background", {0, 0, 0}});
     for (int l = 1; l < spec.numLabels; ++l)
-        m.labels.push_back({"label " + std::to_string(l), palette[static_cast<std::size_t>(l - 1) % palette.size()]});
+        m.labels.push_back({"label " + std::to_string(l),
+                            palette[static_cast<std::size_t>(l - 1) % palette.size()]});
     m.input.channels = spec.inChannels;
     m.input.dimensions = spec.dimensions;
-    m.input.size.assign(static_cast<std::size_t>(spec.dimensions), std::max(64, spec.sizeMultiple()));
+    m.input.size.assign(static_cast<std::size_t>(spec.dimensions),
+                        std::max(64, spec.sizeMultiple()));
     m.preprocessing.intensity = IntensityMethod::None;
     m.preprocessing.mean.assign(static_cast<std::size_t>(spec.inChannels), 0.0);
     m.preprocessing.std.assign(static_cast<std::size_t>(spec.inChannels), 1.0);
@@ -239,28 +258,56 @@ ModelManifest defaultManifest(const UNetSpec& spec) {
 
 // The U-Net a segmentation manifest describes; throws core::InvalidArgument when the
 // manifest is not one segment() can run (checked on top of ModelManifest::validate).
+// The spec standing for a TorchScript model: the manifest's dimensions, channels and
+// labels; depth such that 2^(depth-1) is the largest power of two (up to 32) dividing
+// every patch size value (2D slices are padded to multiples of it).
+UNetSpec scriptSpec(const ModelManifest& m) {
+    UNetSpec spec;
+    spec.dimensions = m.input.dimensions;
+    spec.inChannels = m.input.channels;
+    spec.numLabels = static_cast<int>(m.labels.size());
+    spec.depth = 1;
+    while (spec.depth < 6 && std::all_of(m.input.size.begin(), m.input.size.end(),
+                                         [&](int s) { return s % (1 << spec.depth) == 0; }))
+        ++spec.depth;
+    spec.depth = std::max(spec.depth, 2);
+    return spec;
+}
+
 UNetSpec specOfManifest(const ModelManifest& m) {
     auto bad = [](const std::string& text) { throw core::InvalidArgument(text); };
     if (m.task != ModelTask::Segmentation)
         bad(std::string("field 'task' is '") + modelTaskName(m.task) + "', not 'segmentation'");
-    if (m.weights.format != WeightsFormat::BuiltIn)
-        bad("field 'weights.format': only built-in U-Nets (stratum-builtin) segment for now");
+    if (m.weights.format == WeightsFormat::TorchScript) {
+        if (m.labels.size() < 2 || m.labels.size() > 65536)
+            bad("field 'labels' must list 2..65536 labels (background included) for a segmentation "
+                "model");
+        if (m.preprocessing.intensity == IntensityMethod::Percentile)
+            bad("field 'preprocessing.intensity.method': segmentation takes none, range or zscore");
+        for (const double v : m.preprocessing.mean)
+            if (v != 0.0) bad("field 'preprocessing.mean' must be 0 for segmentation models");
+        for (const double v : m.preprocessing.std)
+            if (v != 1.0) bad("field 'preprocessing.std' must be 1 for segmentation models");
+        return scriptSpec(m);
+    }
     if (!m.weights.architecture.isSegmentation())
         bad("field 'weights.architecture.name' is '" + m.weights.architecture.name +
-            "', not a segmentation network (unet, attention-unet)");
+            "', not a segmentation network (unet, attention-unet, unet++)");
     UNetSpec spec = UNetSpec::fromArchitecture(m.weights.architecture);
     spec.validate();
     if (static_cast<int>(m.labels.size()) != spec.numLabels)
-        bad("field 'labels' lists " + std::to_string(m.labels.size()) + " labels but the network has " +
-            std::to_string(spec.numLabels) + " outputs (weights.architecture.num_classes)");
-    if (m.input.channels != spec.inChannels) bad("field 'input.channels' differs from the network's");
+        bad("field 'labels' lists " + std::to_string(m.labels.size()) +
+            " labels but the network has " + std::to_string(spec.numLabels) +
+            " outputs (weights.architecture.num_classes)");
+    if (m.input.channels != spec.inChannels)
+        bad("field 'input.channels' differs from the network's");
     if (m.input.dimensions != spec.dimensions)
-        bad("field 'input.dimensions' is " + std::to_string(m.input.dimensions) + " but the network is " +
-            std::to_string(spec.dimensions) + "D");
+        bad("field 'input.dimensions' is " + std::to_string(m.input.dimensions) +
+            " but the network is " + std::to_string(spec.dimensions) + "D");
     for (const int s : m.input.size)
         if (s % spec.sizeMultiple() != 0)
-            bad("field 'input.size' (the patch size) must hold multiples of " + std::to_string(spec.sizeMultiple()) +
-                " (2^(depth-1))");
+            bad("field 'input.size' (the patch size) must hold multiples of " +
+                std::to_string(spec.sizeMultiple()) + " (2^(depth-1))");
     if (m.preprocessing.intensity == IntensityMethod::Percentile)
         bad("field 'preprocessing.intensity.method': segmentation takes none, range or zscore");
     for (const double v : m.preprocessing.mean)
@@ -299,7 +346,8 @@ Segmenter Segmenter::load(const std::filesystem::path& packageDir, const LoadOpt
     ModelManifest manifest = detail::readPackageManifest(packageDir);
     if (manifest.task != ModelTask::Segmentation)
         throw core::InvalidArgument(packageDir.string() + ": '" + manifest.name + "' is a " +
-                                    modelTaskName(manifest.task) + " model, not a segmentation model");
+                                    modelTaskName(manifest.task) +
+                                    " model, not a segmentation model");
     UNetSpec spec;
     try {
         spec = specOfManifest(manifest);
@@ -310,8 +358,13 @@ Segmenter Segmenter::load(const std::filesystem::path& packageDir, const LoadOpt
     const std::filesystem::path weightsPath = detail::verifiedWeightsFile(packageDir, manifest);
     auto impl = std::make_unique<Impl>();
     impl->spec = spec;
-    impl->net = detail::buildUNet(spec);
-    detail::readBuiltInWeights(weightsPath, *impl->net, spec.describe());
+    if (manifest.weights.format == WeightsFormat::TorchScript) {
+        impl->script = true;
+        impl->net = detail::loadScriptSegmentationNet(weightsPath, spec.numLabels);
+    } else {
+        impl->net = detail::buildUNet(spec);
+        detail::readBuiltInWeights(weightsPath, *impl->net, spec.describe());
+    }
     impl->net->eval();
     for (torch::Tensor p : impl->net->parameters()) p.set_requires_grad(false);
     impl->manifest = std::move(manifest);
@@ -336,9 +389,18 @@ void Segmenter::setManifest(const ModelManifest& manifest) {
     ModelManifest m = manifest;
     m.weights.sha256 = std::string(64, '0');  // computed by save()
     m.validate();
+    if ((m.weights.format == WeightsFormat::TorchScript) != impl_->script)
+        throw core::InvalidArgument("manifest field 'weights.format' must stay '" +
+                                    std::string(weightsFormatName(impl_->manifest.weights.format)) +
+                                    "'");
+    if (impl_->script && m.weights.file != impl_->manifest.weights.file)
+        throw core::InvalidArgument(
+            "manifest field 'weights.file' of a TorchScript model must stay '" +
+            impl_->manifest.weights.file + "'");
     if (specOfManifest(m) != impl_->spec)
-        throw core::InvalidArgument("manifest field 'weights.architecture' (" + m.weights.architecture.describe() +
-                                    ") does not describe this network (" + impl_->spec.describe() + ")");
+        throw core::InvalidArgument(
+            "manifest field 'weights.architecture' (" + m.weights.architecture.describe() +
+            ") does not describe this network (" + impl_->spec.describe() + ")");
     m.weights.sha256 = impl_->manifest.weights.sha256;
     impl_->manifest = std::move(m);
 }
@@ -348,7 +410,8 @@ SegmentOptions Segmenter::defaultOptions() const {
     SegmentOptions o;
     switch (m.preprocessing.intensity) {
         case IntensityMethod::Range:
-            o.intensity = {SegmentationIntensity::Method::Window, m.preprocessing.low, m.preprocessing.high};
+            o.intensity = {SegmentationIntensity::Method::Window, m.preprocessing.low,
+                           m.preprocessing.high};
             break;
         case IntensityMethod::ZScore:
             o.intensity.method = SegmentationIntensity::Method::ZScore;
@@ -357,13 +420,24 @@ SegmentOptions Segmenter::defaultOptions() const {
         case IntensityMethod::Percentile:  // refused by setManifest() and load()
             break;
     }
-    if (impl_->spec.dimensions == 3) o.patchSize = {m.input.size[0], m.input.size[1], m.input.size[2]};
+    if (impl_->spec.dimensions == 3)
+        o.patchSize = {m.input.size[0], m.input.size[1], m.input.size[2]};
+    if (m.input.spacing.size() >= 2)
+        o.targetSpacing =
+            std::array<double, 3>{m.input.spacing[0], m.input.spacing[1],
+                                  m.input.spacing.size() > 2 ? m.input.spacing[2] : 0.0};
     return o;
 }
 
 void Segmenter::save(const std::filesystem::path& packageDir,
                      const std::vector<std::pair<std::string, std::string>>& extraFiles) {
-    impl_->manifest = detail::writeBuiltInPackage(packageDir, impl_->manifest, *impl_->net, extraFiles);
+    if (impl_->script)
+        throw core::InvalidArgument(packageDir.string() +
+                                    ": a TorchScript segmentation model is saved by "
+                                    "copying its package folder (" +
+                                    impl_->package.string() + ")");
+    impl_->manifest =
+        detail::writeBuiltInPackage(packageDir, impl_->manifest, *impl_->net, extraFiles);
     impl_->package = packageDir;
 }
 
@@ -379,17 +453,26 @@ SegmentationResult Segmenter::segment(const core::Image& image, const SegmentOpt
     const Impl& impl = *impl_;
     checkImage(image, impl.spec);
     checkOptions(options, impl.spec);
+    const core::Size3 grid = inferenceGrid(image.geometry(), options, impl.spec);
+    const bool resample = grid != image.size();
     torch::Tensor probs;
+    BatchRun run;
     try {
         c10::InferenceMode inference;
-        const torch::Tensor x = normalise(volumeTensor(image), options.intensity);
-        probs = impl.spec.dimensions == 3 ? slidingWindow(impl, x, image.size(), options, task)
-                                          : sliceWise(impl, x, options, task);
+        torch::Tensor x = normalise(volumeTensor(image), options.intensity);
+        if (resample) x = resampled(x, grid);
+        probs = impl.spec.dimensions == 3 ? slidingWindow(impl, x, grid, options, task, run)
+                                          : sliceWise(impl, x, options, task, run);
+        if (resample) probs = resampled(probs, image.size());
     } catch (const c10::Error& e) {
-        throw core::Error("segmentation with " + impl.spec.describe() + ": " +
+        throw core::Error("segmentation with " + impl.description() + ": " +
                           detail::torchMessage(e));
     }
     SegmentationResult result;
+    result.warnings = std::move(run.warnings);
+    result.batchSize = run.batchSize;
+    result.device = impl.device;
+    result.inferenceSize = grid;
     const torch::Tensor argmax = probs.argmax(0).contiguous();
     const std::int64_t* best = argmax.data_ptr<std::int64_t>();
     const bool small = impl.spec.numLabels <= 256;
@@ -430,160 +513,13 @@ std::vector<core::Image> Segmenter::logits(const core::Image& image,
         if (impl.spec.dimensions == 2) x = x.select(1, 0);
         out = impl.net->forward(x.unsqueeze(0).to(impl.torchDevice())).to(torch::kCPU).squeeze(0);
     } catch (const c10::Error& e) {
-        throw core::Error("segmentation with " + impl.spec.describe() + ": " +
+        throw core::Error("segmentation with " + impl.description() + ": " +
                           detail::torchMessage(e));
     }
     std::vector<core::Image> images;
     for (std::int64_t l = 0; l < out.size(0); ++l)
         images.push_back(floatImage(out[l], image.geometry()));
     return images;
-}
-
-std::vector<double> Segmenter::train(std::span<const SegmentationSample> samples,
-                                     const SegmentTrainOptions& o, const core::Task& task) {
-    Impl& impl = *impl_;
-    const UNetSpec& spec = impl.spec;
-    const std::string where = "segmentation training: ";
-    if (samples.empty()) throw core::InvalidArgument(where + "no samples");
-    if (o.batchSize < 1) throw core::InvalidArgument(where + "batch size must be at least 1");
-    if (o.iterations < 1) throw core::InvalidArgument(where + "iterations must be at least 1");
-    if (!(o.learningRate > 0.0))
-        throw core::InvalidArgument(where + "learning rate must be positive");
-    if (!(o.foregroundFraction >= 0.0 && o.foregroundFraction <= 1.0))
-        throw core::InvalidArgument(where + "foreground fraction must be in [0, 1]");
-    // Patch x y z (z = 1 for 2D networks: slices along z).
-    const std::array<std::int64_t, 3> patch{o.patchSize[0], o.patchSize[1],
-                                            spec.dimensions == 3 ? o.patchSize[2] : 1};
-    for (int a = 0; a < spec.dimensions; ++a)
-        if (patch[a] < 1 || patch[a] % spec.sizeMultiple() != 0)
-            throw core::InvalidArgument(where + "patch sizes must be positive multiples of " +
-                                        std::to_string(spec.sizeMultiple()));
-    struct Prepared {
-        torch::Tensor x;                       // [C, Z, Y, X], padded to at least the patch
-        torch::Tensor y;                       // [Z, Y, X] int64
-        std::vector<std::int64_t> foreground;  // flat indices into y
-    };
-    std::vector<Prepared> data;
-    for (std::size_t i = 0; i < samples.size(); ++i) {
-        const SegmentationSample& s = samples[i];
-        const std::string name = where + "sample " + std::to_string(i) + ": ";
-        try {
-            checkImage(s.image, spec);
-        } catch (const core::InvalidArgument& e) {
-            throw core::InvalidArgument(name + e.what());
-        }
-        if (s.labels.empty() || s.labels.components() != 1 ||
-            s.labels.pixelType() == core::PixelType::Float32)
-            throw core::InvalidArgument(name +
-                                        "the label map must be a one-component integer image");
-        if (s.labels.size() != s.image.size())
-            throw core::InvalidArgument(name + "the label map is " + sizeText(s.labels.size()) +
-                                        " but the image is " + sizeText(s.image.size()));
-        const core::Size3& size = s.image.size();
-        torch::Tensor y =
-            torch::empty({static_cast<std::int64_t>(size[2]), static_cast<std::int64_t>(size[1]),
-                          static_cast<std::int64_t>(size[0])},
-                         torch::kInt64);
-        std::int64_t* out = y.data_ptr<std::int64_t>();
-        core::dispatchPixelType(s.labels.pixelType(), [&](auto tag) {
-            using T = decltype(tag);
-            const T* in = s.labels.data<T>();
-            for (std::size_t v = 0; v < s.labels.voxelCount(); ++v)
-                out[v] = static_cast<std::int64_t>(in[v]);
-        });
-        if (y.min().item<std::int64_t>() < 0 || y.max().item<std::int64_t>() >= spec.numLabels)
-            throw core::InvalidArgument(name + "labels must be in 0.." +
-                                        std::to_string(spec.numLabels - 1));
-        const std::array<std::int64_t, 3> pad{
-            std::max<std::int64_t>(0, patch[0] - static_cast<std::int64_t>(size[0])),
-            std::max<std::int64_t>(0, patch[1] - static_cast<std::int64_t>(size[1])),
-            std::max<std::int64_t>(0, patch[2] - static_cast<std::int64_t>(size[2]))};
-        Prepared p;
-        p.x = torch::constant_pad_nd(normalise(volumeTensor(s.image), o.intensity),
-                                     {0, pad[0], 0, pad[1], 0, pad[2]});
-        p.y = torch::constant_pad_nd(y, {0, pad[0], 0, pad[1], 0, pad[2]}).contiguous();
-        const torch::Tensor fg = torch::nonzero(p.y.flatten() > 0).flatten().contiguous();
-        p.foreground.assign(fg.data_ptr<std::int64_t>(), fg.data_ptr<std::int64_t>() + fg.numel());
-        data.push_back(std::move(p));
-    }
-
-    std::vector<double> losses;
-    auto& net = *impl.net;
-    try {
-        torch::AutoGradMode grad(true);
-        for (torch::Tensor p : net.parameters()) p.set_requires_grad(true);
-        net.train();
-        torch::optim::Adam optimiser(net.parameters(), torch::optim::AdamOptions(o.learningRate));
-        std::mt19937_64 rng(o.seed);
-        std::uniform_real_distribution<double> uniform(0.0, 1.0);
-        for (int it = 0; it < o.iterations; ++it) {
-            task.progress(
-                static_cast<double>(it) / o.iterations,
-                "training: iteration " + std::to_string(it + 1) + "/" +
-                    std::to_string(o.iterations) +
-                    (losses.empty() ? std::string() : ", loss " + std::to_string(losses.back())));
-            std::vector<torch::Tensor> xs, ys;
-            for (int b = 0; b < o.batchSize; ++b) {
-                const Prepared& p =
-                    data[std::uniform_int_distribution<std::size_t>(0, data.size() - 1)(rng)];
-                const std::array<std::int64_t, 3> size{p.y.size(2), p.y.size(1),
-                                                       p.y.size(0)};  // x y z
-                std::array<std::int64_t, 3> start{};
-                const bool centred = !p.foreground.empty() && uniform(rng) < o.foregroundFraction;
-                std::int64_t centre = 0;
-                if (centred)
-                    centre = p.foreground[std::uniform_int_distribution<std::size_t>(
-                        0, p.foreground.size() - 1)(rng)];
-                const std::array<std::int64_t, 3> c{centre % size[0], (centre / size[0]) % size[1],
-                                                    centre / (size[0] * size[1])};
-                for (int a = 0; a < 3; ++a) {
-                    const std::int64_t range = size[a] - patch[a];
-                    start[a] = centred ? std::clamp<std::int64_t>(c[a] - patch[a] / 2, 0, range)
-                                       : std::uniform_int_distribution<std::int64_t>(0, range)(rng);
-                }
-                xs.push_back(p.x.slice(1, start[2], start[2] + patch[2])
-                                 .slice(2, start[1], start[1] + patch[1])
-                                 .slice(3, start[0], start[0] + patch[0]));
-                ys.push_back(p.y.slice(0, start[2], start[2] + patch[2])
-                                 .slice(1, start[1], start[1] + patch[1])
-                                 .slice(2, start[0], start[0] + patch[0]));
-            }
-            torch::Tensor x = torch::stack(xs).to(impl.torchDevice());
-            torch::Tensor y = torch::stack(ys).to(impl.torchDevice());
-            if (spec.dimensions == 2) {
-                x = x.select(2, 0);
-                y = y.select(1, 0);
-            }
-            const torch::Tensor logits = net.forward(x);
-            const torch::Tensor ce = torch::nn::functional::cross_entropy(logits, y);
-            // Soft Dice of the foreground labels over the whole batch.
-            const torch::Tensor probs = torch::softmax(logits, 1);
-            const torch::Tensor target =
-                torch::one_hot(y, spec.numLabels).movedim(-1, 1).to(probs.scalar_type());
-            std::vector<std::int64_t> dims{0};
-            for (std::int64_t d = 2; d < probs.dim(); ++d) dims.push_back(d);
-            const torch::Tensor inter = (probs * target).sum(dims);
-            const torch::Tensor denom = probs.sum(dims) + target.sum(dims);
-            const torch::Tensor dice = ((2.0 * inter + 1e-5) / (denom + 1e-5)).slice(0, 1);
-            const torch::Tensor loss = ce + (1.0 - dice.mean());
-            optimiser.zero_grad();
-            loss.backward();
-            optimiser.step();
-            losses.push_back(loss.item<double>());
-        }
-    } catch (const c10::Error& e) {
-        net.eval();
-        for (torch::Tensor p : net.parameters()) p.set_requires_grad(false);
-        throw core::Error(where + spec.describe() + ": " + detail::torchMessage(e));
-    } catch (...) {
-        net.eval();
-        for (torch::Tensor p : net.parameters()) p.set_requires_grad(false);
-        throw;
-    }
-    net.eval();
-    for (torch::Tensor p : net.parameters()) p.set_requires_grad(false);
-    task.progress(1.0);
-    return losses;
 }
 
 std::vector<ParameterArray> Segmenter::parameters() const {

@@ -13,7 +13,7 @@ const char* normKindName(NormKind norm) {
 }
 
 std::string UNetSpec::architectureName() const {
-    return attention ? "attention-unet" : "unet";
+    return nested ? "unet++" : attention ? "attention-unet" : "unet";
 }
 
 void UNetSpec::validate() const {
@@ -31,6 +31,9 @@ void UNetSpec::validate() const {
         throw core::InvalidArgument("U-Net depth must be 2..6, not " + std::to_string(depth));
     if (width < 1 || width > 512)
         throw core::InvalidArgument("U-Net width must be 1..512, not " + std::to_string(width));
+    if (nested && attention)
+        throw core::InvalidArgument(
+            "U-Net++ (nested) has no attention gates: set one of nested, attention");
 }
 
 std::string UNetSpec::describe() const {
@@ -54,10 +57,12 @@ ArchitectureSpec UNetSpec::architecture() const {
 
 UNetSpec UNetSpec::fromArchitecture(const ArchitectureSpec& a) {
     if (!a.isSegmentation())
-        throw core::InvalidArgument("architecture '" + a.name +
-                                    "' is not a segmentation network (unet, attention-unet)");
+        throw core::InvalidArgument(
+            "architecture '" + a.name +
+            "' is not a segmentation network (unet, attention-unet, unet++)");
     if (a.norm != "instance" && a.norm != "batch")
-        throw core::InvalidArgument("U-Net norm must be 'instance' or 'batch', not '" + a.norm + "'");
+        throw core::InvalidArgument("U-Net norm must be 'instance' or 'batch', not '" + a.norm +
+                                    "'");
     UNetSpec s;
     s.dimensions = a.dimensions;
     s.inChannels = a.inChannels;
@@ -66,6 +71,7 @@ UNetSpec UNetSpec::fromArchitecture(const ArchitectureSpec& a) {
     s.width = a.width;
     s.norm = a.norm == "batch" ? NormKind::Batch : NormKind::Instance;
     s.attention = a.name == "attention-unet";
+    s.nested = a.name == "unet++";
     return s;
 }
 

@@ -1,8 +1,8 @@
 // U-Net (Ronneberger et al. 2015) in 2D and 3D (Cicek et al. 2016), with optional
-// attention gates (Oktay et al. 2018). Each level: two [conv 3 - norm - leaky ReLU]
-// blocks; 2x max pooling down; 2x transposed convolution up, concatenated with the
-// (gated) skip connection; a 1x1 convolution gives the label logits. Written once for
-// both dimensionalities through a small table of torch::nn types.
+// attention gates (Oktay et al. 2018), and U-Net++ (Zhou et al. 2018). Each level: two
+// [conv 3 - norm - leaky ReLU] blocks; 2x max pooling down; 2x transposed convolution up,
+// concatenated with the (gated) skip connection; a 1x1 convolution gives the label logits. Written
+// once for both dimensionalities through a small table of torch::nn types.
 #include "UNet.h"
 
 #include <vector>
@@ -157,10 +157,77 @@ private:
     typename Layers<D>::Conv head_{nullptr};
 };
 
+// U-Net++ (Zhou et al. 2018): node (i, j) at level i (channels width * 2^i), column j,
+// is a double convolution of the concatenation [x(i,0), ..., x(i,j-1), up(x(i+1,j-1))],
+// with its own 2x transposed convolution; x(i,0) is the encoder. The logits come from
+// x(0, depth-1) through a 1x1 convolution (no deep supervision).
+template <int D>
+class NestedUNet : public SegmentationNet {
+public:
+    explicit NestedUNet(const UNetSpec& spec) : depth_(spec.depth) {
+        using L = Layers<D>;
+        std::vector<int> channels;
+        for (int l = 0; l < depth_; ++l) channels.push_back(spec.width << l);
+        int in = spec.inChannels;
+        for (int l = 0; l < depth_; ++l) {
+            encoders_.push_back(
+                register_module("enc" + std::to_string(l),
+                                std::make_shared<DoubleConv<D>>(in, channels[l], spec.norm)));
+            in = channels[l];
+        }
+        // Node (i, j), j >= 1, in column order.
+        for (int j = 1; j < depth_; ++j)
+            for (int i = 0; i + j < depth_; ++i) {
+                const std::string s = std::to_string(i) + "_" + std::to_string(j);
+                ups_.push_back(register_module(
+                    "up" + s, typename L::ConvTranspose(
+                                  typename L::ConvTransposeOptions(channels[i + 1], channels[i], 2)
+                                      .stride(2))));
+                nodes_.push_back(register_module(
+                    "node" + s, std::make_shared<DoubleConv<D>>((j + 1) * channels[i], channels[i],
+                                                                spec.norm)));
+            }
+        head_ = register_module(
+            "head", typename L::Conv(typename L::ConvOptions(channels[0], spec.numLabels, 1)));
+    }
+
+    torch::Tensor forward(const torch::Tensor& x) override {
+        // grid[i] holds x(i, 0..j) as the columns are computed.
+        std::vector<std::vector<torch::Tensor>> grid(static_cast<std::size_t>(depth_));
+        torch::Tensor y = x;
+        for (int l = 0; l < depth_; ++l) {
+            if (l > 0) y = Layers<D>::maxPool(y);
+            y = encoders_[static_cast<std::size_t>(l)]->forward(y);
+            grid[static_cast<std::size_t>(l)].push_back(y);
+        }
+        std::size_t node = 0;
+        for (int j = 1; j < depth_; ++j)
+            for (int i = 0; i + j < depth_; ++i, ++node) {
+                auto& row = grid[static_cast<std::size_t>(i)];
+                std::vector<torch::Tensor> inputs(row.begin(), row.end());
+                inputs.push_back(ups_[node]->forward(
+                    grid[static_cast<std::size_t>(i + 1)][static_cast<std::size_t>(j - 1)]));
+                row.push_back(nodes_[node]->forward(torch::cat(inputs, 1)));
+            }
+        return head_->forward(grid[0].back());
+    }
+
+private:
+    int depth_;
+    std::vector<std::shared_ptr<DoubleConv<D>>> encoders_;
+    std::vector<typename Layers<D>::ConvTranspose> ups_;
+    std::vector<std::shared_ptr<DoubleConv<D>>> nodes_;
+    typename Layers<D>::Conv head_{nullptr};
+};
+
 }  // namespace
 
 std::shared_ptr<SegmentationNet> buildUNet(const UNetSpec& spec) {
     spec.validate();
+    if (spec.nested) {
+        if (spec.dimensions == 2) return std::make_shared<NestedUNet<2>>(spec);
+        return std::make_shared<NestedUNet<3>>(spec);
+    }
     if (spec.dimensions == 2) return std::make_shared<UNet<2>>(spec);
     return std::make_shared<UNet<3>>(spec);
 }

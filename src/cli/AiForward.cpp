@@ -100,4 +100,17 @@ int runSegment(std::span<const std::string> args, const CommandContext& context)
 }
 std::string segmentUsage() { return aiUsage("segment"); }
 
+int runMakePhantoms(std::span<const std::string> args, const CommandContext& context) {
+    return execAi("make-phantoms", args, context);
+}
+std::string makePhantomsUsage() { return aiUsage("make-phantoms"); }
+int runTrainSegmenter(std::span<const std::string> args, const CommandContext& context) {
+    return execAi("train-segmenter", args, context);
+}
+std::string trainSegmenterUsage() { return aiUsage("train-segmenter"); }
+int runEvaluateSegmentation(std::span<const std::string> args, const CommandContext& context) {
+    return execAi("evaluate-segmentation", args, context);
+}
+std::string evaluateSegmentationUsage() { return aiUsage("evaluate-segmentation"); }
+
 }  // namespace stratum::cli

@@ -1,4 +1,5 @@
-// stratum classify --model PACKAGE IMAGE... [--gradcam OUT] [--class LABEL] [--device D] [--json]
+// stratum classify --model PACKAGE IMAGE... [--gradcam OUT] [--class LABEL] [--heatmap-out F]
+//                  [--model-input-out F.png] [--device D] [--json]
 #include <array>
 #include <iostream>
 
@@ -20,6 +21,10 @@ std::string classifyUsage() {
            "                     colour bar: OUT.png for one image; for several, OUT is a\n"
            "                     folder receiving <name>_gradcam.png per image\n"
            "  --class LABEL      explain this class (default: the predicted one)\n"
+           "  --heatmap-out FILE one image only: the Grad-CAM heatmap as data (float in\n"
+           "                     [0,1] on the image's geometry; .nrrd, .nii, .nii.gz, .mha)\n"
+           "  --model-input-out FILE.png\n"
+           "                     one image only: what the model saw (its input, rescaled)\n"
            "  --device DEVICE    auto (default), cpu or cuda:N\n"
            "  --json             print JSON (schema: docs/cli.md)\n"
            "  -h, --help         show this help\n"
@@ -28,8 +33,10 @@ std::string classifyUsage() {
 }
 
 int runClassify(std::span<const std::string> args, const CommandContext& context) {
-    static constexpr std::array<OptionSpec, 7> specs{{{"--model", true},
+    static constexpr std::array<OptionSpec, 9> specs{{{"--model", true},
                                                       {"--gradcam", true},
+                                                      {"--heatmap-out", true},
+                                                      {"--model-input-out", true},
                                                       {"--class", true},
                                                       {"--device", true},
                                                       {"--json"},
@@ -42,12 +49,16 @@ int runClassify(std::span<const std::string> args, const CommandContext& context
     }
     if (!parsed.has("--model")) throw UsageError("classify: missing --model PACKAGE", classifyUsage());
     if (parsed.positionals.empty()) throw UsageError("classify: missing IMAGE", classifyUsage());
-    if (parsed.has("--class") && !parsed.has("--gradcam"))
-        throw UsageError("classify: --class applies to --gradcam", classifyUsage());
+    if (parsed.has("--class") && !parsed.has("--gradcam") && !parsed.has("--heatmap-out"))
+        throw UsageError("classify: --class applies to --gradcam and --heatmap-out", classifyUsage());
+    if ((parsed.has("--heatmap-out") || parsed.has("--model-input-out")) && parsed.positionals.size() != 1)
+        throw UsageError("classify: --heatmap-out and --model-input-out take one IMAGE", classifyUsage());
     jobs::ClassifyOptions options;
     options.model = parsed.value("--model");
     options.gradCam = parsed.value("--gradcam");
     options.gradCamLabel = parsed.value("--class");
+    options.heatmapOut = parsed.value("--heatmap-out");
+    options.modelInputOut = parsed.value("--model-input-out");
     options.device = parsed.value("--device", "auto");
     const std::vector<std::filesystem::path> images(parsed.positionals.begin(), parsed.positionals.end());
     const jobs::ClassifyResult result = jobs::classifyImages(images, options, context.task);

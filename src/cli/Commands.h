@@ -42,6 +42,12 @@ int runTrainClassifier(std::span<const std::string> args, const CommandContext& 
 std::string trainClassifierUsage();
 int runSegment(std::span<const std::string> args, const CommandContext& context);
 std::string segmentUsage();
+int runMakePhantoms(std::span<const std::string> args, const CommandContext& context);  // seg-train
+std::string makePhantomsUsage();
+int runTrainSegmenter(std::span<const std::string> args, const CommandContext& context);
+std::string trainSegmenterUsage();
+int runEvaluateSegmentation(std::span<const std::string> args, const CommandContext& context);
+std::string evaluateSegmentationUsage();
 #endif
 #ifdef STRATUM_HAVE_MESH
 // mesh commands

@@ -34,6 +34,12 @@ constexpr Command kCommands[] = {
      runTrainClassifier, trainClassifierUsage},
     {"segment", "segment a volume with a segmentation model package into a label map", runSegment,
      segmentUsage},
+    {"train-segmenter", "train a U-Net on image/label folders; write a segmentation model package",
+     runTrainSegmenter, trainSegmenterUsage},
+    {"evaluate-segmentation", "Dice, IoU, HD95, surface distance (or MSE, SSIM) of predictions vs truth",
+     runEvaluateSegmentation, evaluateSegmentationUsage},
+    {"make-phantoms", "write procedural organ phantoms (images + label maps) for training and tests",
+     runMakePhantoms, makePhantomsUsage},
 #endif
 #ifdef STRATUM_HAVE_MESH
     // mesh commands

@@ -163,6 +163,7 @@ int runTrainClassifier(std::span<const std::string> args, const CommandContext& 
     const jobs::TrainClassifierResult result = jobs::trainClassifier(
         options,
         [&](const ai::EpochRecord& record) {
+            context.progress.event(jobs::epochJson(record, options.training.epochs));  // STRATUM_PROGRESS=jsonl
             if (json) return;
             context.progress.clear();
             std::cout << jobs::epochLine(record, options.training.epochs) << std::endl;

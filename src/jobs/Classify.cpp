@@ -1,4 +1,6 @@
 // stratum classify: per-class probabilities and Grad-CAM overlays for images.
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -47,6 +49,13 @@ fs::path overlayPath(const fs::path& option, const fs::path& input, std::size_t 
 ClassifyResult classifyImages(const std::vector<fs::path>& images, const ClassifyOptions& options,
                               const core::Task& task) {
     if (images.empty()) throw core::InvalidArgument("no images to classify");
+    const bool dataOut = !options.heatmapOut.empty() || !options.modelInputOut.empty();
+    if (dataOut && images.size() != 1)
+        throw core::InvalidArgument("the heatmap and model input files are written for one image only, not " +
+                                    std::to_string(images.size()));
+    for (const fs::path* out : {&options.heatmapOut, &options.modelInputOut})
+        if (!out->empty() && detail::samePath(*out, images[0]))
+            throw core::InvalidArgument(images[0].string() + ": " + out->string() + " would overwrite the input");
     if (!options.gradCam.empty()) {
         // Never write over an input.
         for (const fs::path& in : images)
@@ -84,12 +93,25 @@ ClassifyResult classifyImages(const std::vector<fs::path>& images, const Classif
         classifier.checkInput(read.image);
         ImageClassification item;
         item.input = images[i];
-        if (options.gradCam.empty()) {
+        if (options.gradCam.empty() && !dataOut) {
             item.classification = classifier.classify(read.image);
         } else {
             const ai::GradCamResult cam = classifier.gradCam(read.image, camClass);
             item.classification = cam.classification;
             item.gradCamClass = cam.targetClass;
+            if (!options.heatmapOut.empty()) {
+                io::writeImage(cam.heatmap, options.heatmapOut);
+                item.heatmapFile = options.heatmapOut;
+            }
+            if (!options.modelInputOut.empty()) {
+                io::writeImage(modelInputPicture(cam.modelInput), options.modelInputOut);
+                item.modelInputFile = options.modelInputOut;
+            }
+            if (options.gradCam.empty()) {
+                result.images.push_back(std::move(item));
+                step.progress(1.0);
+                continue;
+            }
             const std::string label = classifier.manifest().labels[static_cast<std::size_t>(cam.targetClass)].name;
             const std::string title = "GRAD-CAM " + label + "  P=" +
                                       percent(cam.classification.probabilities[static_cast<std::size_t>(cam.targetClass)]);
@@ -117,15 +139,32 @@ std::string toJson(const ClassifyResult& r) {
             probabilities[r.model.labels[k]] = i.classification.probabilities[k];
         item["probabilities"] = probabilities;
         item["logits"] = i.classification.logits;
-        if (!i.gradCamPng.empty()) {
-            item["gradcam"] = {{"png", i.gradCamPng.string()},
-                               {"label", r.model.labels[static_cast<std::size_t>(i.gradCamClass)]}};
+        if (i.gradCamClass >= 0) {
+            ordered_json cam = {{"label", r.model.labels[static_cast<std::size_t>(i.gradCamClass)]}};
+            if (!i.gradCamPng.empty()) cam["png"] = i.gradCamPng.string();
+            if (!i.heatmapFile.empty()) cam["heatmap"] = i.heatmapFile.string();
+            if (!i.modelInputFile.empty()) cam["model_input"] = i.modelInputFile.string();
+            item["gradcam"] = cam;
         }
         images.push_back(item);
     }
     j["images"] = images;
     j["warnings"] = warningsJson(r.warnings);
     return j.dump(2) + "\n";
+}
+
+core::Image modelInputPicture(const core::Image& modelInput) {
+    if (modelInput.pixelType() != core::PixelType::Float32)
+        throw core::InvalidArgument("the model input must be float32");
+    const core::Image& input = modelInput;
+    core::Image picture(core::PixelType::UInt8, input.components(), input.geometry(), core::Image::Init::Uninitialized);
+    const auto [low, high] = input.minMax();
+    const double scale = high > low ? 255.0 / (high - low) : 0.0;
+    const std::span<const float> in = input.pixels<float>();
+    const std::span<std::uint8_t> out = picture.pixels<std::uint8_t>();
+    for (std::size_t i = 0; i < in.size(); ++i)
+        out[i] = static_cast<std::uint8_t>(std::lround(std::clamp((in[i] - low) * scale, 0.0, 255.0)));
+    return picture;
 }
 
 std::string toText(const ClassifyResult& r) {

@@ -5,6 +5,7 @@
 #include "Paths.h"
 #include "stratum/ai/Segmenter.h"
 #include "stratum/core/Error.h"
+#include "stratum/io/DicomSeg.h"
 #include "stratum/io/ImageIO.h"
 #include "stratum/jobs/Segmentation.h"
 
@@ -17,6 +18,30 @@ std::string fileSafe(const std::string& name) {
     for (const char c : name)
         out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
     return out.empty() ? "label" : out;
+}
+
+bool hasDcmExtension(const std::filesystem::path& output) {
+    std::string ext = output.extension().string();
+    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return ext == ".dcm";
+}
+
+// An output named *.dcm for a DICOM input: the label map goes out as a DICOM SEG.
+bool isDicomSegOutput(const std::filesystem::path& output, const core::Image& input) {
+    return hasDcmExtension(output) && input.metadata().sourceFormat == "DICOM";
+}
+
+// A DICOM SEG never goes into the input folder (it would join the series it segments).
+void refuseSegInsideInput(const std::filesystem::path& input, const std::filesystem::path& output) {
+    if (!hasDcmExtension(output) || !std::filesystem::is_directory(input)) return;
+    const std::filesystem::path folder = std::filesystem::weakly_canonical(input);
+    const std::filesystem::path parent =
+        std::filesystem::weakly_canonical(std::filesystem::absolute(output).parent_path());
+    auto p = parent.begin();
+    for (auto f = folder.begin(); f != folder.end(); ++f, ++p)
+        if (p == parent.end() || *p != *f) return;
+    throw core::InvalidArgument(output.string() + ": is inside the input folder (" + input.string() +
+                                "); write the DICOM SEG elsewhere");
 }
 
 }  // namespace
@@ -33,6 +58,8 @@ SegmentVolumeResult segmentVolume(const SegmentVolumeOptions& options, const cor
     if (!options.probabilities.empty() && detail::samePath(options.input, options.probabilities))
         throw core::InvalidArgument(options.probabilities.string() +
                                     ": the probability folder is the input");
+
+    refuseSegInsideInput(options.input, options.output);
 
     SegmentVolumeResult result;
     task.progress(0.0, "loading the model");
@@ -68,7 +95,25 @@ SegmentVolumeResult segmentVolume(const SegmentVolumeOptions& options, const cor
     });
 
     task.progress(0.9, "writing");
-    io::writeImage(seg.labels, options.output);
+    if (isDicomSegOutput(options.output, read.image)) {
+        // DICOM SEG on the source series: one segment per label present, named and
+        // coloured as the model manifest says.
+        std::vector<io::SegmentInfo> segments;
+        for (std::size_t l = 1; l < m.labels.size(); ++l) {
+            io::SegmentInfo s;
+            s.labelValue = static_cast<unsigned>(l);
+            s.name = m.labels[l].name;
+            s.colour = m.labels[l].colour;
+            s.algorithmName = m.name;
+            segments.push_back(s);
+        }
+        io::DicomSegWriteOptions segOptions;
+        segOptions.algorithmVersion = m.version;
+        io::writeDicomSeg(seg.labels, segments, options.input, options.output, segOptions,
+                          task.sub(0.9, 0.95));
+    } else {
+        io::writeImage(seg.labels, options.output);
+    }
     result.output = options.output;
     if (!options.probabilities.empty()) {
         std::error_code ec;

@@ -198,6 +198,18 @@ std::string epochLine(const ai::EpochRecord& r, int epochs) {
     return line;
 }
 
+std::string epochJson(const ai::EpochRecord& r, int epochs) {
+    const ordered_json j = {{"event", "epoch"},
+                            {"epoch", r.epoch},
+                            {"epochs", epochs},
+                            {"learning_rate", r.learningRate},
+                            {"seconds", r.seconds},
+                            {"best", r.best},
+                            {"train", splitJson(r.train)},
+                            {"validation", splitJson(r.validation)}};
+    return j.dump();
+}
+
 std::string toJson(const TrainClassifierResult& r) {
     ordered_json j;
     j["package"] = r.package.string();
@@ -215,6 +227,10 @@ std::string toJson(const TrainClassifierResult& r) {
     j["temperature"] = r.manifest.calibration.temperature;
     j["seconds"] = r.training.seconds;
     j["validation"] = ordered_json::parse(r.manifest.validationJson);
+    ordered_json roc = ordered_json::array();  // of the validation split (best weights, calibrated)
+    for (const ai::RocPoint& p : r.training.validation.roc)
+        roc.push_back({{"threshold", p.threshold}, {"fpr", p.falsePositiveRate}, {"tpr", p.truePositiveRate}});
+    j["validation_roc"] = roc;
     ordered_json history = ordered_json::array();
     for (const ai::EpochRecord& e : r.training.history)
         history.push_back({{"epoch", e.epoch},

@@ -306,7 +306,7 @@ TEST(Segmentation, BadParametersAreClearErrors) {
     o.overlap = 1.0;
     expectError(o, image, "overlap must be in [0, 1)");
     o.overlap = 0.5;
-    o.batchSize = 0;
+    o.batchSize = -1;  // 0 = automatic
     expectError(o, image, "batch size");
     o.batchSize = 2;
     o.intensity = {ai::SegmentationIntensity::Method::Window, 100.0, 100.0};

@@ -13,7 +13,7 @@ struct ArchitectureSpec {
     //   CheXNet's network).
     // "simplecnn": stages of 3x3 conv + batch norm + ReLU with 2x2 max pooling between
     //   stages (small, for tests and tiny problems).
-    // Segmentation ("unet", "attention-unet"): the U-Nets of Segmenter.h; they use
+    // Segmentation ("unet", "attention-unet", "unet++"): the U-Nets of Segmenter.h; they use
     // inChannels, numClasses (labels, background included), width, dimensions, depth
     // and norm (blocks, growthRate and dropout unused).
     std::string name = "resnet";
@@ -31,7 +31,7 @@ struct ArchitectureSpec {
     int depth = 4;                 // U-Nets: resolution levels (2..6)
     std::string norm = "instance"; // U-Nets: "instance" or "batch"
 
-    // True for the segmentation networks ("unet", "attention-unet").
+    // True for the segmentation networks ("unet", "attention-unet", "unet++").
     bool isSegmentation() const;
 
     static ArchitectureSpec resnet18(int inChannels, int numClasses, int width = 64);

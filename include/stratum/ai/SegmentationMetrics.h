@@ -40,4 +40,35 @@ SegmentationEvaluation evaluateSegmentation(const core::Image& predicted, const 
                                             std::vector<int> labels = {},
                                             const core::Task& task = {});
 
+// Comparison of intensity outputs (e.g. a synthesised image against the reference).
+struct IntensityComparison {
+    double mse = 0.0;   // mean of (a - b)^2 over all voxels (and components)
+    double ssim = 0.0;  // mean SSIM over all voxels (first component)
+};
+
+// SSIM parameters (Wang et al. 2004): a Gaussian window of sigma 1.5 voxels truncated
+// at radius 5 (11 voxels wide, as the paper's 11x11 window), 2D for 2D images (z = 1)
+// and 3D otherwise; constants C1 = (k1 L)^2 and C2 = (k2 L)^2 with k1 = 0.01,
+// k2 = 0.03 and L the dynamic range (0: max - min of `reference`, or 1 when it is
+// constant). Local statistics are weighted means over the window restricted to the
+// image (weights renormalised at borders): mu, sigma^2 = E[x^2] - mu^2,
+// sigma_xy = E[xy] - mu_x mu_y.
+struct SsimOptions {
+    double sigma = 1.5;
+    int radius = 5;
+    double k1 = 0.01;
+    double k2 = 0.03;
+    double dynamicRange = 0.0;
+};
+
+// Mean squared error; images of the same size and components, any pixel type.
+// core::InvalidArgument otherwise.
+double meanSquaredError(const core::Image& a, const core::Image& reference);
+// Mean SSIM of `a` against `reference` (same size); 1 for identical images.
+double structuralSimilarity(const core::Image& a, const core::Image& reference,
+                            const SsimOptions& options = {}, const core::Task& task = {});
+// Both; also checks the geometry like evaluateSegmentation.
+IntensityComparison compareIntensities(const core::Image& a, const core::Image& reference,
+                                       const core::Task& task = {});
+
 }  // namespace stratum::ai

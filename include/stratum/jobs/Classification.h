@@ -53,6 +53,11 @@ struct ClassifyOptions {
     // receives <stem>_gradcam.png per image. Empty = no Grad-CAM.
     std::filesystem::path gradCam;
     std::string gradCamLabel;  // class to explain; empty = the predicted one
+    // For one image only (the workstation's classification panel): the Grad-CAM heatmap
+    // as data (float32 in [0, 1] on the image's own geometry; .nrrd, .nii, .nii.gz, .mha)
+    // and "what the model saw" (the network's input rescaled to 0..255, PNG).
+    std::filesystem::path heatmapOut;
+    std::filesystem::path modelInputOut;
 };
 
 struct ImageClassification {
@@ -60,6 +65,8 @@ struct ImageClassification {
     ai::Classification classification;
     std::filesystem::path gradCamPng;  // written overlay (empty when none)
     int gradCamClass = -1;
+    std::filesystem::path heatmapFile;     // written heatmap data (empty when none)
+    std::filesystem::path modelInputFile;  // written model input PNG (empty when none)
 };
 
 struct ModelSummary {
@@ -88,6 +95,9 @@ std::string toText(const ClassifyResult& result);
 // The overlay image itself (RGB uint8): the image under a colour-mapped heatmap, a
 // colour bar from 0 to 1, and `title` above.
 core::Image gradCamOverlay(const core::Image& image, const core::Image& heatmap, const std::string& title);
+// The model's input (float, 1 or 3 channels) rescaled from its minimum and maximum to
+// uint8 0..255 with the same geometry: "what the model saw", viewable as a PNG.
+core::Image modelInputPicture(const core::Image& modelInput);
 
 // ---- evaluate ----------------------------------------------------------------------
 
@@ -158,5 +168,9 @@ TrainClassifierResult trainClassifier(const TrainClassifierOptions& options, con
 std::string toJson(const TrainClassifierResult& result);
 // One line per epoch, for a console.
 std::string epochLine(const ai::EpochRecord& record, int epochs);
+// One epoch as a one-line JSON object for machine-readable progress (ConsoleProgress::
+// event): {"event":"epoch","epoch":1,"epochs":8,"learning_rate":...,"seconds":...,
+// "best":true,"train":{"count","loss","accuracy",...},"validation":{...}}.
+std::string epochJson(const ai::EpochRecord& record, int epochs);
 
 }  // namespace stratum::jobs

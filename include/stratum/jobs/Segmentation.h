@@ -16,7 +16,9 @@ namespace stratum::jobs {
 struct SegmentVolumeOptions {
     std::filesystem::path model;   // package folder (task "segmentation")
     std::filesystem::path input;   // any file or folder io::readImage reads
-    std::filesystem::path output;  // label map: .nii, .nii.gz, .nrrd, .mha, ...
+    // Label map: .nii, .nii.gz, .nrrd, .mha, ...; for a DICOM input, .dcm writes a DICOM
+    // SEG on the source series (io::writeDicomSeg, label names/colours from the manifest).
+    std::filesystem::path output;
     // Folder receiving one float32 probability map per label,
     // <index>_<label>.nii.gz (created when missing); empty = none.
     std::filesystem::path probabilities;
