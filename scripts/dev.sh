@@ -60,6 +60,12 @@ case "${1:-}" in
         fi
         mesh_args=()
         for f in "$out"/head-mesh/*.stl; do [ -f "$f" ] && mesh_args=(--mesh "$f"); done
+        if "$bin/stratum" segment --help >/dev/null 2>&1; then
+            echo "==> brain mask of the head MRI (models/brain-mask-t1, a demonstration model) to $out/brain-mask.nii.gz and a DICOM SEG"
+            "$bin/stratum" segment --model models/brain-mask-t1 "$demo/colin27-t1" "$out/brain-mask.nii.gz"
+            "$bin/stratum" segment --model models/brain-mask-t1 "$demo/colin27-t1" "$out/brain-mask-seg.dcm"
+            mesh_args+=(--labels "$out/brain-mask.nii.gz")
+        fi
         if [ -x "$bin/stratum-workstation" ]; then
             if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
                 echo "==> opening the study in the workstation"

@@ -1,6 +1,7 @@
 #include "stratum/app/CommandLineActions.h"
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QImage>
 #include <QSaveFile>
 #include <QTimer>
@@ -12,6 +13,7 @@
 #include "stratum/app/ViewArea.h"
 #include "stratum/app/Workspace.h"
 #include "stratum/core/Error.h"
+#include "stratum/io/ImageIO.h"
 #ifdef STRATUM_HAVE_MESH
 #include "stratum/app/view3d/View3DPanel.h"
 #endif
@@ -33,6 +35,23 @@ void openMeshWhenShown(MainWindow& window, const QString& file) {
     (void)file;
     throw core::InvalidArgument("--mesh: this build has no 3D view (no mesh library)");
 #endif
+}
+
+void openLabelsWhenShown(MainWindow& window, const QString& file,
+                         std::function<void(const QString& message)> fail) {
+    auto opened = std::make_shared<bool>(false);
+    QObject::connect(window.views(), &ViewArea::seriesShown, &window,
+                     [&window, opened, file, fail](int seriesId) {
+                         if (*opened) return;
+                         *opened = true;
+                         try {
+                             io::ReadResult read = io::readImage(file.toStdString());
+                             window.workspace()->addLabelMap(QFileInfo(file).fileName(),
+                                                             std::move(read.image), {}, seriesId);
+                         } catch (const std::exception& e) {
+                             fail(QString("--labels %1: %2").arg(file, e.what()));
+                         }
+                     });
 }
 
 void saveScreenshotWhenReady(MainWindow& window, const QString& file,

@@ -11,6 +11,9 @@
 #ifdef STRATUM_HAVE_MESH
 #include "stratum/app/view3d/View3DRegistration.h"
 #endif
+#ifdef STRATUM_HAVE_AI
+#include "stratum/app/ai/AiRegistration.h"
+#endif
 
 namespace stratum::app {
 
@@ -31,6 +34,9 @@ void registerDefaultPanels(PanelRegistry& registry) {
 #endif
 #ifdef STRATUM_HAVE_MESH
     registerView3D(registry);  // the 3D view and its panels (issue 9)
+#endif
+#ifdef STRATUM_HAVE_AI
+    registerAiPanels(registry);  // classification, model manager, training (issue 8)
 #endif
     // Components built in add their panels here (e.g. the AI panels, issue 8).
 }

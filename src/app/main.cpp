@@ -1,5 +1,5 @@
 // stratum-workstation [PATH] [--layout one-up|1x3|2x2] [--timing] [--exit-after-first-image]
-//                     [--mesh FILE] [--screenshot FILE.png]
+//                     [--mesh FILE] [--labels FILE] [--screenshot FILE.png]
 // Opens PATH (a DICOM folder, DICOMDIR or file, or a NIfTI/NRRD/MetaImage/PNG/JPEG file).
 #include <unistd.h>
 #include <QApplication>
@@ -75,7 +75,12 @@ int main(int argc, char** argv) {
         "Once PATH is shown, open this surface (STL/OBJ/PLY/VTP/glTF, patient coordinates) "
         "in the 3D view.",
         "file");
-    parser.addOptions({layout, timing, exitAfter, screenshot, mesh});
+    QCommandLineOption labels(
+        "labels",
+        "Once PATH is shown, add this label map (NIfTI/NRRD/MetaImage on the series' grid, "
+        "e.g. from `stratum segment`) as an overlay layer.",
+        "file");
+    parser.addOptions({layout, timing, exitAfter, screenshot, mesh, labels});
     parser.process(app);
 
     int rc = 0;
@@ -118,6 +123,11 @@ int main(int argc, char** argv) {
         });
         try {
             if (parser.isSet(mesh)) stratum::app::openMeshWhenShown(window, parser.value(mesh));
+            if (parser.isSet(labels))
+                stratum::app::openLabelsWhenShown(window, parser.value(labels), [&rc](const QString& m) {
+                    std::fprintf(stderr, "error: %s\n", qPrintable(m));
+                    rc = 1;
+                });
         } catch (const std::exception& e) {
             std::fprintf(stderr, "error: %s\n", e.what());
             return 2;

@@ -13,6 +13,14 @@ class MainWindow;
 // this build has no 3D view.
 void openMeshWhenShown(MainWindow& window, const QString& file);
 
+// Once the first series is shown, reads `file` (a label map: NIfTI/NRRD/MetaImage, e.g.
+// from `stratum segment`; drawn by patient position like every layer) and adds it to
+// that series as a label-map overlay layer. A file that cannot be read (or is not a
+// one-component integer image) is reported through fail(message), naming the file; the
+// viewer stays open.
+void openLabelsWhenShown(MainWindow& window, const QString& file,
+                         std::function<void(const QString& message)> fail);
+
 // Checks every 250 ms; once a series is shown and no loading or background task runs,
 // saves a picture of the whole window (the GL views included) to `file` as PNG, written
 // atomically, and calls done(true, "saved FILE (WxH)"). done(false, why) when the file

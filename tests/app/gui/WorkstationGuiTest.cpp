@@ -20,9 +20,11 @@
 #include <QUndoStack>
 #include <atomic>
 #include <cstring>
+#include <fstream>
 #include <thread>
 
 #include "GuiTestSupport.h"
+#include "stratum/app/CommandLineActions.h"
 #include "stratum/app/MessageLog.h"
 #include "stratum/app/TaskProgressWidget.h"
 #include "stratum/app/panels/LogPanel.h"
@@ -30,6 +32,7 @@
 #include "stratum/app/panels/StudyBrowser.h"
 #include "stratum/app/panels/TagViewer.h"
 #include "stratum/io/Dicom.h"
+#include "stratum/io/ImageIO.h"
 #ifdef STRATUM_HAVE_PROCESSING
 #include "stratum/app/panels/ProcessingPanel.h"
 #include "stratum/jobs/Preprocess.h"
@@ -603,6 +606,48 @@ TEST(WorkstationGui, DropRecentFilesAndRestoredSettings) {
     test::Workstation again(1260, 940, true);
     EXPECT_EQ(again.views().viewLayout(), app::ViewLayout::TwoByTwo);
     EXPECT_EQ(again->recentFiles().value(0), QString::fromStdString(folder.string()));
+}
+
+// `stratum-workstation PATH --labels FILE`: the label map becomes an overlay layer of
+// the series once it is shown, voxel for voxel; one that cannot be read is reported,
+// naming the file, and the viewer stays open without a layer.
+TEST(WorkstationGui, CommandLineLabelsBecomeAnOverlayLayer) {
+    test::TempDir dir;
+    const Phantom p = makePhantom(core::Mat3::identity());
+    core::Image labels(core::PixelType::UInt8, 1, p.image.geometry());
+    const auto in = p.image.pixels<std::int16_t>();
+    auto out = labels.pixels<std::uint8_t>();
+    for (std::size_t v = 0; v < in.size(); ++v) out[v] = in[v] == 1000 ? 2 : in[v] == 100 ? 1 : 0;
+    const fs::path file = dir / "labels.nii.gz";
+    io::writeImage(labels, file);
+    {
+        test::Workstation ws;
+        QString failure;
+        app::openLabelsWhenShown(*ws, QString::fromStdString(file.string()),
+                                 [&](const QString& m) { failure = m; });
+        ASSERT_TRUE(ws.openAndWait(writePhantom(p, dir / "phantom")));
+        app::LayerStack* layers = ws.workspace().currentLayers();
+        ASSERT_NE(layers, nullptr);
+        ASSERT_TRUE(test::waitFor([&] { return layers->size() == 1 || !failure.isEmpty(); }, 20000));
+        ASSERT_TRUE(failure.isEmpty()) << failure.toStdString();
+        const app::OverlayLayer& layer = layers->layers().front();
+        EXPECT_EQ(layer.kind, app::LayerKind::LabelMap);
+        EXPECT_EQ(layer.name, "labels.nii.gz");
+        ASSERT_EQ(layer.image.size(), labels.size());
+        const auto shown = layer.image.pixels<std::uint8_t>();
+        EXPECT_TRUE(std::equal(shown.begin(), shown.end(), out.begin()));
+    }
+    const fs::path wrong = dir / "wrong.nii.gz";
+    { std::ofstream(wrong) << "not a NIfTI file"; }
+    test::Workstation ws;
+    QString failure;
+    app::openLabelsWhenShown(*ws, QString::fromStdString(wrong.string()),
+                             [&](const QString& m) { failure = m; });
+    ASSERT_TRUE(ws.openAndWait(dir / "phantom"));
+    ASSERT_TRUE(test::waitFor([&] { return !failure.isEmpty(); }, 20000));
+    EXPECT_TRUE(failure.contains("wrong.nii.gz")) << failure.toStdString();
+    EXPECT_EQ(ws.workspace().currentLayers()->size(), 0u);
+    EXPECT_TRUE(ws->isVisible());
 }
 
 #ifdef STRATUM_HAVE_PROCESSING
