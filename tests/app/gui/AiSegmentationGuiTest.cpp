@@ -122,3 +122,52 @@ TEST(AiGui, SegmentationTableEqualsTheCli) {
     EXPECT_EQ(saved.size(), cliLabels.size());
     QSettings().clear();
 }
+
+// The issue's check on real data: the demo study's head MRI segmented from the panel
+// with the shipped brain-mask model (models/brain-mask-t1) gives the label table the CLI
+// gives for the same series (voxels, and mL from the series' 1 mm voxels).
+TEST(AiGui, DemoStudyBrainMaskTableEqualsTheCli) {
+    const fs::path demo = test::buildDir() / "demo";
+    STRATUM_REQUIRE_DATA(demo / "colin27-t1");
+    const fs::path model = test::resources().parent_path() / "models" / "brain-mask-t1";
+    QSettings().clear();
+    test::Workstation ws(1260, 940, true);
+    ASSERT_TRUE(ws.openAndWait(demo));
+    ASSERT_EQ(ws.workspace().current()->image.size(), (core::Size3{181, 217, 181}));
+    QDockWidget* dock = ws->dock("segmentation");
+    ASSERT_NE(dock, nullptr);
+    dock->show();
+    dock->raise();
+    auto* panel = qobject_cast<app::SegmentationPanel*>(dock->widget());
+    ASSERT_NE(panel, nullptr);
+    ASSERT_TRUE(panel->selectModel(q(model)));
+    QSignalSpy done(panel, &app::SegmentationPanel::segmented);
+    QSignalSpy failed(panel, &app::SegmentationPanel::failed);
+    panel->segment();
+    ASSERT_TRUE(test::waitFor([&] { return done.count() + failed.count() > 0; }, 240000));
+    ASSERT_EQ(failed.count(), 0) << failed.first().first().toString().toStdString();
+
+    test::TempDir dir;
+    QProcess cli;
+    cli.start(QDir(QCoreApplication::applicationDirPath()).filePath("stratum"),
+              {"segment", "--model", q(model), q(demo / "colin27-t1"), q(dir / "brain.nii.gz")});
+    ASSERT_TRUE(cli.waitForFinished(240000));
+    ASSERT_EQ(cli.exitCode(), 0) << cli.readAllStandardError().toStdString();
+    const QString text = QString::fromUtf8(cli.readAllStandardOutput());
+    const QRegularExpression line(R"(^\s+1 brain: (\d+) voxels$)", QRegularExpression::MultilineOption);
+    const auto match = line.match(text);
+    ASSERT_TRUE(match.hasMatch()) << text.toStdString();
+    const qulonglong cliVoxels = match.captured(1).toULongLong();
+    EXPECT_GT(cliVoxels, 1000000u);  // a whole brain (about 1.7 L at 1 mm)
+
+    QTableWidget* table = panel->table();
+    ASSERT_EQ(table->rowCount(), 1);
+    EXPECT_TRUE(table->item(0, app::SegmentationPanel::NameColumn)->text().contains("brain"));
+    EXPECT_EQ(table->item(0, app::SegmentationPanel::VoxelsColumn)->text().toULongLong(), cliVoxels);
+    // mL with two decimals (1 mm^3 voxels).
+    EXPECT_NEAR(table->item(0, app::SegmentationPanel::VolumeColumn)->text().toDouble(),
+                double(cliVoxels) / 1000.0, 0.0051);
+    ws.settle();
+    test::saveShot(ws->grab().toImage(), "ai-segmentation-demo-brain.png");
+    QSettings().clear();
+}
